@@ -1,0 +1,67 @@
+package org.sipring.peer.overlay.id;
+
+/**
+ * A half-open arc of the identifier circle, (start, end], walking clockwise from start (exclusive)
+ * to end (inclusive). Wrap-around is explicit: if end is numerically below start the arc crosses
+ * zero. When start and end are the same point the arc is the whole circle: a lone peer whose
+ * predecessor is itself is responsible for everything (RFC 6940 §10.1: x is responsible for k
+ * when pred &lt; k &lt;= x).
+ */
+public record IdInterval(RingId start, RingId end) {
+
+    public static IdInterval openClosed(RingId start, RingId end) {
+        return new IdInterval(start, end);
+    }
+
+    public boolean isWholeRing() {
+        return start.samePoint(end);
+    }
+
+    /** True if k lies in (start, end]. */
+    public boolean contains(RingId k) {
+        if (isWholeRing()) {
+            return true;
+        }
+        int cmp = U128.compare(start.hi(), start.lo(), end.hi(), end.lo());
+        boolean afterStart = U128.compare(k.hi(), k.lo(), start.hi(), start.lo()) > 0;
+        boolean atOrBeforeEnd = U128.compare(k.hi(), k.lo(), end.hi(), end.lo()) <= 0;
+        return cmp < 0 ? afterStart && atOrBeforeEnd : afterStart || atOrBeforeEnd;
+    }
+
+    /** True if k lies strictly between start and end, walking clockwise: (start, end). */
+    public boolean containsOpen(RingId k) {
+        return contains(k) && !k.samePoint(end);
+    }
+
+    /** The arc's length as [hi, lo]; the whole ring reports 2^128 - 1 (saturated). */
+    public long[] length() {
+        if (isWholeRing()) {
+            return new long[] {-1L, -1L};
+        }
+        return start.distanceTo(end);
+    }
+
+    /** The arc's length as a fraction of the circle, in (0, 1]. */
+    public double fraction() {
+        long[] l = length();
+        return unsignedToDouble(l[0]) / 0x1p64 + unsignedToDouble(l[1]) / 0x1p128;
+    }
+
+    /** The midpoint of the arc, start + length / 2. */
+    public NodeId midpoint() {
+        long[] l = length();
+        long hi = l[0] >>> 1;
+        long lo = (l[1] >>> 1) | (l[0] << 63);
+        long[] m = U128.add(start.hi(), start.lo(), hi, lo);
+        return new NodeId(m[0], m[1]);
+    }
+
+    static double unsignedToDouble(long v) {
+        return (double) (v >>> 1) * 2.0 + (v & 1);
+    }
+
+    @Override
+    public String toString() {
+        return "(" + start.toHex() + ", " + end.toHex() + "]";
+    }
+}

@@ -3,62 +3,152 @@ package org.sipring.peer.overlay.topology.chord;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.sipring.peer.overlay.Kind;
 import org.sipring.peer.overlay.LocalStorage;
 import org.sipring.peer.overlay.Overlay;
+import org.sipring.peer.overlay.OverlayException;
 import org.sipring.peer.overlay.PeerAddress;
 import org.sipring.peer.overlay.PeerInfo;
 import org.sipring.peer.overlay.PeerSnapshot;
+import org.sipring.peer.overlay.PeerState;
 import org.sipring.peer.overlay.StoreResult;
 import org.sipring.peer.overlay.StoredValue;
+import org.sipring.peer.overlay.id.ResourceId;
 import org.sipring.peer.overlay.link.Link;
+import org.sipring.peer.overlay.link.LinkListener;
+import org.sipring.peer.overlay.message.Message;
 
 /**
  * The overlay as a running service: one driver thread owns a {@link ChordPeer} state machine, feeds
- * it link events and clock ticks, and completes callers' futures from it.
+ * it link events and clock ticks, and completes callers' futures from it. The queue in front of the
+ * driver is bounded: when it is full, link events are dropped (end-to-end retransmission recovers
+ * them) and API calls fail with {@link OverlayException.Overloaded}.
  */
 public final class ChordOverlay implements Overlay, AutoCloseable {
 
+    private static final long TICK_MILLIS = 50;
+
+    private final ChordPeer peer;
+    private final Link link;
+    private final ScheduledThreadPoolExecutor driver;
+    private final StoreFetchHandler storeFetch;
+    private volatile PeerSnapshot lastSnapshot;
+
     public ChordOverlay(ChordConfig config, Link link, Clock clock, RandomGenerator random, LocalStorage storage) {
-        throw new UnsupportedOperationException("work in progress");
+        this.link = link;
+        this.driver = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "overlay-driver");
+            t.setDaemon(true);
+            return t;
+        });
+        this.driver.setRemoveOnCancelPolicy(true);
+        this.storeFetch = new StoreFetchHandler(storage, this::runOnDriver);
+        this.peer = new ChordPeer(config, link, clock, random, storeFetch);
+        this.lastSnapshot = peer.snapshot();
     }
 
     /** Starts the link and the driver thread; the peer is JOINING until {@link #join} completes. */
     public void start() {
+        link.start(new LinkListener() {
+            @Override
+            public void onMessage(long connectionId, PeerAddress remoteListen, Message message) {
+                offer(() -> peer.onMessage(connectionId, remoteListen, message));
+            }
+
+            @Override
+            public void onConnectionClosed(long connectionId, PeerAddress remoteListen, String reason) {
+                offer(() -> peer.onConnectionClosed(connectionId, remoteListen, reason));
+            }
+        });
+        driver.scheduleWithFixedDelay(() -> {
+            peer.tick();
+            lastSnapshot = peer.snapshot();
+        }, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void offer(Runnable r) {
+        if (driver.getQueue().size() > 10_000) {
+            return;
+        }
+        runOnDriver(r);
+    }
+
+    private void runOnDriver(Runnable r) {
+        try {
+            driver.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: nothing left to deliver to
+        }
+    }
+
+    private <T> CompletableFuture<T> call(java.util.function.Consumer<CompletableFuture<T>> action) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        if (driver.getQueue().size() > 10_000) {
+            f.completeExceptionally(new OverlayException.Overloaded("overlay driver queue full"));
+            return f;
+        }
+        runOnDriver(() -> {
+            try {
+                action.accept(f);
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
     }
 
     @Override
     public CompletableFuture<Void> join(List<PeerAddress> bootstrapPeers) {
-        return null;
+        return call(f -> peer.join(bootstrapPeers, f));
     }
 
     @Override
     public CompletableFuture<Void> leave() {
-        return null;
+        return call(peer::leave);
     }
 
     @Override
     public CompletableFuture<PeerInfo> lookup(String resourceName) {
-        return null;
+        ResourceId k = ResourceId.ofName(resourceName);
+        return call(f -> peer.lookup(k, f));
     }
 
     @Override
     public CompletableFuture<StoreResult> store(String resourceName, Kind kind, List<StoredValue> values) {
-        return null;
+        return call(f -> storeFetch.store(peer, ResourceId.ofName(resourceName), kind, values, f));
     }
 
     @Override
     public CompletableFuture<List<StoredValue>> fetch(String resourceName, Kind kind) {
-        return null;
+        return call(f -> storeFetch.fetch(peer, ResourceId.ofName(resourceName), kind, f));
     }
 
     @Override
     public CompletableFuture<PeerSnapshot> snapshot() {
-        return null;
+        return call(f -> f.complete(peer.snapshot()));
+    }
+
+    /** The snapshot taken at the last tick; never blocks (for health checks). */
+    public PeerSnapshot lastSnapshot() {
+        return lastSnapshot;
+    }
+
+    public PeerState state() {
+        return lastSnapshot.state();
+    }
+
+    /** Reads driver-owned statistics on the driver thread. */
+    public <T> CompletableFuture<T> inspect(java.util.function.Function<ChordPeer, T> reader) {
+        return call(f -> f.complete(reader.apply(peer)));
     }
 
     @Override
     public void close() {
+        driver.shutdownNow();
+        link.stop();
     }
+
 }

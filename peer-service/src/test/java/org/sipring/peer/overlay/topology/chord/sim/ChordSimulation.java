@@ -1,0 +1,270 @@
+package org.sipring.peer.overlay.topology.chord.sim;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+import org.sipring.peer.overlay.PeerAddress;
+import org.sipring.peer.overlay.PeerInfo;
+import org.sipring.peer.overlay.PeerState;
+import org.sipring.peer.overlay.id.IdInterval;
+import org.sipring.peer.overlay.id.NodeId;
+import org.sipring.peer.overlay.id.ResourceId;
+import org.sipring.peer.overlay.link.LinkListener;
+import org.sipring.peer.overlay.message.Message;
+import org.sipring.peer.overlay.topology.chord.ChordConfig;
+import org.sipring.peer.overlay.topology.chord.ChordPeer;
+
+/**
+ * Many chord-reload peers in one JVM on a simulated network and a manual clock, all driven by one
+ * seeded random source: the same seed replays the same run, event for event.
+ */
+public final class ChordSimulation {
+
+    public static final long TICK_MILLIS = 50;
+
+    /** One simulated peer process. */
+    public final class SimPeer {
+        public final int index;
+        public final ChordPeer peer;
+        final SimNetwork.SimLink link;
+        boolean running = true;
+
+        SimPeer(int index, ChordPeer peer, SimNetwork.SimLink link) {
+            this.index = index;
+            this.peer = peer;
+            this.link = link;
+        }
+
+        public boolean isLive() {
+            return running && peer.state() == PeerState.ACTIVE;
+        }
+
+        public boolean isRunning() {
+            return running;
+        }
+
+        public NodeId id() {
+            return peer.nodeId();
+        }
+    }
+
+    public final long seed;
+    public final SplittableRandom random;
+    public final ManualClock clock;
+    public final SimNetwork net;
+    private final List<SimPeer> peers = new ArrayList<>();
+    private final UnaryOperator<ChordConfig> configurer;
+    private int nextIndex;
+
+    public ChordSimulation(long seed, UnaryOperator<ChordConfig> configurer) {
+        this.seed = seed;
+        this.random = new SplittableRandom(seed);
+        this.clock = new ManualClock(1_700_000_000_000L);
+        this.net = new SimNetwork(clock, random.split());
+        this.configurer = configurer;
+    }
+
+    /** Simulation-friendly timers: fast enough to converge in seconds of simulated time. */
+    public static ChordConfig fastTimers(ChordConfig c) {
+        return c.withTimers(Duration.ofMillis(400), Duration.ofSeconds(1), Duration.ofSeconds(1),
+            Duration.ofMillis(500));
+    }
+
+    public long stabilizeMillis() {
+        return configurer.apply(ChordConfig.defaults("x", SimNetwork.address(0))).stabilizeInterval().toMillis();
+    }
+
+    /** Starts a peer that founds the overlay (no bootstrap) or joins through a live peer. */
+    public SimPeer startPeer(Optional<NodeId> fixedId) {
+        int index = nextIndex++;
+        PeerAddress addr = SimNetwork.address(index);
+        ChordConfig cfg = configurer.apply(ChordConfig.defaults("sim.sipring", addr));
+        if (fixedId.isPresent()) {
+            cfg = cfg.withNodeId(fixedId.get());
+        }
+        SimNetwork.SimLink link = net.newLink(addr);
+        ChordPeer peer = new ChordPeer(cfg, link, clock, random.split(), null);
+        SimPeer sp = new SimPeer(index, peer, link);
+        link.start(new LinkListener() {
+            @Override
+            public void onMessage(long connectionId, PeerAddress remoteListen, Message message) {
+                if (sp.running) {
+                    peer.onMessage(connectionId, remoteListen, message);
+                }
+            }
+
+            @Override
+            public void onConnectionClosed(long connectionId, PeerAddress remoteListen, String reason) {
+                if (sp.running) {
+                    peer.onConnectionClosed(connectionId, remoteListen, reason);
+                }
+            }
+        });
+        peers.add(sp);
+        scheduleTick(sp, 1 + random.nextInt((int) TICK_MILLIS));
+        List<PeerAddress> bootstrap = livePeers().stream().filter(p -> p != sp).findFirst()
+            .map(p -> List.of(p.peer.address())).orElse(List.of());
+        if (bootstrap.isEmpty() && !peers.stream().filter(p -> p != sp).anyMatch(SimPeer::isRunning)) {
+            peer.join(List.of(), new CompletableFuture<>());
+        } else {
+            List<SimPeer> live = livePeers();
+            SimPeer via = live.get(random.nextInt(live.size()));
+            peer.join(List.of(via.peer.address()), new CompletableFuture<>());
+        }
+        return sp;
+    }
+
+    public SimPeer startPeer() {
+        return startPeer(Optional.empty());
+    }
+
+    private void scheduleTick(SimPeer sp, long delay) {
+        net.schedule(delay, () -> {
+            if (sp.running) {
+                sp.peer.tick();
+                scheduleTick(sp, TICK_MILLIS);
+            }
+        });
+    }
+
+    /** SIGKILL: the process is gone, its connections reset. */
+    public void crash(SimPeer sp) {
+        sp.running = false;
+        sp.link.stop();
+    }
+
+    /** Graceful leave (RFC 6940 §10.9), then the process exits. */
+    public CompletableFuture<Void> leave(SimPeer sp) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        sp.peer.leave(done);
+        done.whenComplete((v, e) -> crash(sp));
+        return done;
+    }
+
+    /** Grows the overlay to n peers, one join every spacing ms, then lets it settle. */
+    public void grow(int n, long spacingMillis) {
+        while (peers.stream().filter(SimPeer::isRunning).count() < n) {
+            startPeer();
+            net.runFor(spacingMillis);
+        }
+    }
+
+    public void runFor(long millis) {
+        net.runFor(millis);
+    }
+
+    public List<SimPeer> peers() {
+        return peers;
+    }
+
+    public List<SimPeer> livePeers() {
+        return peers.stream().filter(SimPeer::isLive).toList();
+    }
+
+    public List<SimPeer> runningPeers() {
+        return peers.stream().filter(SimPeer::isRunning).toList();
+    }
+
+    /** The true ring: Node-IDs of live members, sorted. */
+    public TreeSet<NodeId> trueRing() {
+        TreeSet<NodeId> ring = new TreeSet<>();
+        for (SimPeer p : livePeers()) {
+            ring.add(p.id());
+        }
+        return ring;
+    }
+
+    /** The peer truly responsible for k: the first live member at or after k. */
+    public NodeId trulyResponsible(ResourceId k) {
+        TreeSet<NodeId> ring = trueRing();
+        NodeId c = ring.ceiling(NodeId.at(k));
+        return c != null ? c : ring.first();
+    }
+
+    /** The n live members after id, clockwise. */
+    public List<NodeId> trueSuccessors(NodeId id, int n) {
+        TreeSet<NodeId> ring = trueRing();
+        List<NodeId> out = new ArrayList<>();
+        NodeId cur = id;
+        while (out.size() < Math.min(n, ring.size() - 1)) {
+            NodeId next = ring.higher(cur);
+            cur = next != null ? next : ring.first();
+            out.add(cur);
+        }
+        return out;
+    }
+
+    /** Describes every peer whose successor list differs from the truth; empty when converged. */
+    public List<String> successorMismatches(int n) {
+        List<String> bad = new ArrayList<>();
+        for (SimPeer p : livePeers()) {
+            List<NodeId> expected = trueSuccessors(p.id(), n);
+            List<NodeId> actual = p.peer.successors();
+            if (!actual.equals(expected)) {
+                bad.add(p.id().shortHex() + " has " + shorts(actual) + " expected " + shorts(expected));
+            }
+        }
+        return bad;
+    }
+
+    private static List<String> shorts(List<NodeId> ids) {
+        return ids.stream().map(NodeId::shortHex).toList();
+    }
+
+    /** Result of a batch of lookups. */
+    public record LookupStats(int issued, int correct, int wrong, int failed, double meanHops, int maxHops,
+                              int[] hopHistogram) {
+        public double successRate() {
+            return issued == 0 ? 1.0 : (double) correct / issued;
+        }
+    }
+
+    /**
+     * Issues lookups for random keys from random live peers (spread over the given time), runs the
+     * simulation until they finish, and compares each answer with the truth when it arrived.
+     */
+    public LookupStats lookups(int count, long spreadMillis) {
+        int[] correct = {0};
+        int[] wrong = {0};
+        int[] failed = {0};
+        long[] hopsSum = {0};
+        int[] maxHops = {0};
+        int[] histogram = new int[16];
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long at = spreadMillis == 0 ? 0 : random.nextLong(spreadMillis);
+            ResourceId k = ResourceId.ofName("resource-" + random.nextLong());
+            CompletableFuture<PeerInfo> f = new CompletableFuture<>();
+            all.add(f);
+            net.schedule(at, () -> {
+                List<SimPeer> live = livePeers();
+                SimPeer from = live.get(random.nextInt(live.size()));
+                long tx = from.peer.lookup(k, f);
+                f.whenComplete((info, err) -> {
+                    if (err != null) {
+                        failed[0]++;
+                        return;
+                    }
+                    if (info.id().equals(trulyResponsible(k))) {
+                        correct[0]++;
+                    } else {
+                        wrong[0]++;
+                    }
+                    int hops = tx == 0 ? 0 : net.hopsOf(tx);
+                    hopsSum[0] += hops;
+                    maxHops[0] = Math.max(maxHops[0], hops);
+                    histogram[Math.min(hops, histogram.length - 1)]++;
+                });
+            });
+        }
+        net.runFor(spreadMillis + 20_000);
+        int answered = correct[0] + wrong[0];
+        return new LookupStats(count, correct[0], wrong[0], failed[0],
+            answered == 0 ? 0 : (double) hopsSum[0] / answered, maxHops[0], histogram);
+    }
+}

@@ -102,6 +102,8 @@ public final class ChordPeer {
     private static final int MAX_RUMORS_PER_MESSAGE = 12;
     private static final int FULL_SYNC_EVERY = 30;
     private static final int MAX_JOIN_ATTEMPTS = 8;
+    /** JoinReq overlay_specific_data flag: the joiner chose its id to split the admitting peer's range. */
+    static final int JOIN_FLAG_BALANCED = 1;
 
     private final ChordConfig config;
     private final Link link;
@@ -112,7 +114,7 @@ public final class ChordPeer {
     private final long startedAt;
 
     private NodeId self;
-    private int opaqueTag;
+    private final long opaqueTag;
     private long incarnation;
     private PeerState state = PeerState.JOINING;
     private NeighborTable neighbors;
@@ -156,6 +158,7 @@ public final class ChordPeer {
         this.overlayHash = overlayHash(config.overlayName());
         this.startedAt = clock.millis();
         this.replay = new ReplayCache(config.requestLifetime().toMillis(), 200_000);
+        this.opaqueTag = random.nextLong();
         setSelf(config.nodeId().orElseGet(() -> NodeId.random(random)));
     }
 
@@ -166,7 +169,6 @@ public final class ChordPeer {
             view.merge(new PeerRecord(self, config.self(), incarnation, PeerStatus.LEFT), now());
         }
         self = id;
-        opaqueTag = (int) (id.hi() >>> 32);
         incarnation = Math.max(incarnation + 1, clock.millis());
         neighbors = new NeighborTable(id, config.neighbors());
         fingers = new FingerTable(id, config.fingers(), random);
@@ -301,14 +303,17 @@ public final class ChordPeer {
             return;
         }
         NodeId admitting = ap.get();
-        Message m = newRequest(List.of(new Destination.Node(admitting)), new JoinReq(self, new byte[0]),
+        byte[] joinData = {(byte) (config.nodeId().isEmpty() ? JOIN_FLAG_BALANCED : 0)};
+        Message m = newRequest(List.of(new Destination.Node(admitting)), new JoinReq(self, joinData),
             List.of(new PeerDirectory(List.of(selfRecord()))));
         originate(m, targetFor(admitting), "join at " + admitting.shortHex(), (ans, err) -> {
             if (state != PeerState.JOINING) {
                 return;
             }
             if (err != null) {
-                suspect(admitting);
+                if (err instanceof OverlayException.Timeout) {
+                    suspect(admitting);
+                }
                 attachToAdmittingPeer();
                 return;
             }
@@ -731,17 +736,17 @@ public final class ChordPeer {
         if (known != null) {
             return new Destination.Node(known);
         }
-        ByteBuffer b = ByteBuffer.allocate(12).putInt(opaqueTag).putLong(connection);
+        ByteBuffer b = ByteBuffer.allocate(16).putLong(opaqueTag).putLong(connection);
         return new Destination.Opaque(b.array());
     }
 
     private Optional<Long> decodeOpaque(Destination.Opaque o) {
         byte[] v = o.value();
-        if (v.length != 12) {
+        if (v.length != 16) {
             return Optional.empty();
         }
         ByteBuffer b = ByteBuffer.wrap(v);
-        return b.getInt() == opaqueTag ? Optional.of(b.getLong()) : Optional.empty();
+        return b.getLong() == opaqueTag ? Optional.of(b.getLong()) : Optional.empty();
     }
 
     /** §6.2.2: the response's destination list is the reversed Via list, previous hop first. */
@@ -891,12 +896,27 @@ public final class ChordPeer {
                 + " is not in this peer's range " + neighbors.responsibleRange());
             return;
         }
+        if (j.overlaySpecific().length > 0 && (j.overlaySpecific()[0] & JOIN_FLAG_BALANCED) != 0
+            && !nearMiddle(neighbors.responsibleRange(), joiner)) {
+            // another peer joined into this range since the joiner looked: let it pick again
+            replyError(m, path, ErrorCode.FORBIDDEN, "join refused: range of " + self.shortHex()
+                + " changed, choose the Node-ID again");
+            return;
+        }
         mergeRecord(rec.get());
         rumor(rec.get());
         respond(m, path, new JoinAns(new byte[0]), List.of(new PeerDirectory(directoryForJoiner())));
         rebuildNeighbors();
         sendUpdate(joiner, targetFor(joiner), UpdateType.FULL);
         sendUpdates(UpdateType.NEIGHBORS);
+    }
+
+    /** True if id lies in the middle half of the range, where a balanced joiner aims. */
+    static boolean nearMiddle(IdInterval range, NodeId id) {
+        double whole = range.fraction();
+        double part = IdInterval.openClosed(range.start(), id).fraction();
+        double share = part / whole;
+        return share >= 0.25 && share <= 0.75;
     }
 
     /** §10.7.1 Update: learn the sender's neighbors (and fingers) and repair the neighbor table. */

@@ -212,6 +212,32 @@ public final class ChordSimulation {
         return bad;
     }
 
+    /** Describes every peer whose predecessor list differs from the truth; empty when converged. */
+    public List<String> predecessorMismatches(int n) {
+        List<String> bad = new ArrayList<>();
+        for (SimPeer p : livePeers()) {
+            List<NodeId> expected = truePredecessors(p.id(), n);
+            List<NodeId> actual = p.peer.predecessors();
+            if (!actual.equals(expected)) {
+                bad.add(p.id().shortHex() + " has preds " + shorts(actual) + " expected " + shorts(expected));
+            }
+        }
+        return bad;
+    }
+
+    /** The n live members before id, counter-clockwise. */
+    public List<NodeId> truePredecessors(NodeId id, int n) {
+        TreeSet<NodeId> ring = trueRing();
+        List<NodeId> out = new ArrayList<>();
+        NodeId cur = id;
+        while (out.size() < Math.min(n, ring.size() - 1)) {
+            NodeId prev = ring.lower(cur);
+            cur = prev != null ? prev : ring.last();
+            out.add(cur);
+        }
+        return out;
+    }
+
     private static List<String> shorts(List<NodeId> ids) {
         return ids.stream().map(NodeId::shortHex).toList();
     }
@@ -248,6 +274,9 @@ public final class ChordSimulation {
                 f.whenComplete((info, err) -> {
                     if (err != null) {
                         failed[0]++;
+                        if (failed[0] <= 3) {
+                            System.out.println("lookup failed: " + err);
+                        }
                         return;
                     }
                     if (info.id().equals(trulyResponsible(k))) {

@@ -1,6 +1,12 @@
 package org.sipring.peer.overlay.message;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The RELOAD forwarding header (RFC 6940 §6.3.2) without its length fields, which the codec
@@ -31,6 +37,48 @@ public record ForwardingHeader(int overlay, int configSequence, int ttl, long tr
         if (ttl < 0 || ttl > 255) {
             throw new IllegalArgumentException("ttl out of range: " + ttl);
         }
+        if (configSequence < 0 || configSequence > 0xffff) {
+            throw new IllegalArgumentException("configuration sequence out of range: " + configSequence);
+        }
+    }
+
+    /**
+     * The overlay field for an overlay name: the lower 32 bits of SHA-1(name) (§6.3.2), e.g.
+     * "overlay.example.org" gives 0x9aa32b8d.
+     */
+    public static int overlayId(String overlayName) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-1").digest(overlayName.getBytes(StandardCharsets.UTF_8));
+            return ((d[16] & 0xff) << 24) | ((d[17] & 0xff) << 16) | ((d[18] & 0xff) << 8) | (d[19] & 0xff);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required by every Java platform", e);
+        }
+    }
+
+    @Override
+    public byte[] options() {
+        return options.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ForwardingHeader h && overlay == h.overlay && configSequence == h.configSequence
+            && ttl == h.ttl && transactionId == h.transactionId && maxResponseLength == h.maxResponseLength
+            && viaList.equals(h.viaList) && destinationList.equals(h.destinationList)
+            && Arrays.equals(options, h.options);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(overlay, configSequence, ttl, transactionId, maxResponseLength, viaList,
+            destinationList, Arrays.hashCode(options));
+    }
+
+    @Override
+    public String toString() {
+        return String.format("ForwardingHeader[overlay=%08x, config=%d, ttl=%d, tid=%016x, maxResp=%d, via=%s, "
+            + "dest=%s, options=%s]", overlay, configSequence, ttl, transactionId, maxResponseLength, viaList,
+            destinationList, HexFormat.of().formatHex(options));
     }
 
     public ForwardingHeader withTtl(int newTtl) {

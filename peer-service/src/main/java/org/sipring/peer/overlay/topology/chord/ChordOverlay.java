@@ -19,6 +19,7 @@ import org.sipring.peer.overlay.StoredValue;
 import org.sipring.peer.overlay.id.ResourceId;
 import org.sipring.peer.overlay.link.Link;
 import org.sipring.peer.overlay.link.LinkListener;
+import org.sipring.peer.overlay.message.KindModels;
 import org.sipring.peer.overlay.message.Message;
 
 /**
@@ -38,6 +39,16 @@ public final class ChordOverlay implements Overlay, AutoCloseable {
     private volatile PeerSnapshot lastSnapshot;
 
     public ChordOverlay(ChordConfig config, Link link, Clock clock, RandomGenerator random, LocalStorage storage) {
+        this(config, link, clock, random, storage, KindModels.NONE);
+    }
+
+    /**
+     * @param storage where Store and Fetch requests this peer is responsible for go; null for a
+     *                peer that stores nothing (it answers them with an error)
+     * @param kinds   the data model of each kind this overlay stores
+     */
+    public ChordOverlay(ChordConfig config, Link link, Clock clock, RandomGenerator random, LocalStorage storage,
+                        KindModels kinds) {
         this.link = link;
         this.driver = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "overlay-driver");
@@ -45,7 +56,7 @@ public final class ChordOverlay implements Overlay, AutoCloseable {
             return t;
         });
         this.driver.setRemoveOnCancelPolicy(true);
-        this.storeFetch = new StoreFetchHandler(storage, this::runOnDriver);
+        this.storeFetch = new StoreFetchHandler(storage, kinds, this::runOnDriver);
         this.peer = new ChordPeer(config, link, clock, random, storeFetch);
         this.lastSnapshot = peer.snapshot();
     }

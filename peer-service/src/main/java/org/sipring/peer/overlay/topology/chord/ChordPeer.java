@@ -602,11 +602,17 @@ public final class ChordPeer {
             return;
         }
         NodeId peer = idByAddress.get(remoteListen);
-        if (peer != null && view.isAlive(peer) && !peer.equals(self)) {
-            suspect(peer);
-            if (isMember() && neighbors.all().contains(peer)) {
-                probeNeighbor(peer);
-            }
+        if (peer == null || !view.isAlive(peer) || peer.equals(self)) {
+            return;
+        }
+        if (isSuspect(peer)) {
+            // the link broke and reconnecting failed too: nobody listens there any more (§6.6.5)
+            declareFailed(peer);
+            return;
+        }
+        suspect(peer);
+        if (isMember() && neighbors.all().contains(peer)) {
+            probeNeighbor(peer);
         }
     }
 

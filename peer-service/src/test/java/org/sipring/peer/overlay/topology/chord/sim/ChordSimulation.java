@@ -255,6 +255,15 @@ public final class ChordSimulation {
      * simulation until they finish, and compares each answer with the truth when it arrived.
      */
     public LookupStats lookups(int count, long spreadMillis) {
+        return lookups(count, spreadMillis, spreadMillis + 20_000);
+    }
+
+    /** Like {@link #lookups(int, long)} but runs only the spread time: the rest finish later. */
+    public LookupStats lookupsDuring(int count, long spreadMillis) {
+        return lookups(count, spreadMillis, spreadMillis);
+    }
+
+    private LookupStats lookups(int count, long spreadMillis, long runMillis) {
         int[] correct = {0};
         int[] wrong = {0};
         int[] failed = {0};
@@ -291,7 +300,7 @@ public final class ChordSimulation {
                 });
             });
         }
-        net.runFor(spreadMillis + 20_000);
+        net.runFor(runMillis);
         int answered = correct[0] + wrong[0];
         return new LookupStats(count, correct[0], wrong[0], failed[0],
             answered == 0 ? 0 : (double) hopsSum[0] / answered, maxHops[0], histogram);

@@ -3,6 +3,7 @@ package org.sipring.peer.overlay.link;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -62,6 +63,9 @@ final class LinkChannelHandler extends ChannelDuplexHandler {
             } else if (fail(ctx, "TLS handshake failed: " + describe(e.cause()), true)) {
                 link.stats().tlsFailures.incrementAndGet();
             }
+        } else if (evt instanceof ChannelInputShutdownEvent) {
+            // the remote side finished sending; the decoders have already checked for a cut-off frame
+            fail(ctx, "closed by the remote side", false);
         }
         super.userEventTriggered(ctx, evt);
     }

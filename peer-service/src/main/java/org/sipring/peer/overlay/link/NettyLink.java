@@ -110,6 +110,7 @@ public final class NettyLink implements Link {
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true)
+            .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
 
         ServerBootstrap server = new ServerBootstrap()
@@ -119,6 +120,8 @@ public final class NettyLink implements Link {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
+            // the frame decoder sees the end of input (and a frame cut short) before the close
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override

@@ -55,10 +55,18 @@ public class PeerConfiguration {
         return new NoDataStore();
     }
 
+    /**
+     * The chord-reload overlay on the configured link. Built when the peer starts (see
+     * {@link DeferredOverlay}): link, then overlay with the system clock, a secure random source
+     * (it picks a fresh Node-ID when none is configured or persisted) and the local storage.
+     */
     @Bean
     OverlayRuntime overlay(PeerSettings settings, LinkFactory links, LocalStorage storage) {
-        Link link = links.create(settings.link());
-        return OverlayRuntime.of(new ChordOverlay(settings.chord(), link, Clock.systemUTC(), new SecureRandom(), storage));
+        return new DeferredOverlay(() -> {
+            Link link = links.create(settings.link());
+            return OverlayRuntime.of(
+                new ChordOverlay(settings.chord(), link, Clock.systemUTC(), new SecureRandom(), storage));
+        });
     }
 
     @Bean

@@ -1,0 +1,77 @@
+package org.sipring.peer.app;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import org.sipring.peer.admin.ApiTokens;
+import org.sipring.peer.app.config.ApiProperties;
+import org.sipring.peer.app.config.OverlayProperties;
+import org.sipring.peer.app.config.PeerSettings;
+import org.sipring.peer.app.config.PeerSettingsFactory;
+import org.sipring.peer.app.config.StorageProperties;
+import org.sipring.peer.app.logging.PeerIdConverter;
+import org.sipring.peer.overlay.LocalStorage;
+import org.sipring.peer.overlay.link.Link;
+import org.sipring.peer.overlay.topology.chord.ChordOverlay;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The composition root: binds the properties, turns them once into typed settings, and builds the
+ * overlay from its parts (link, clock, random source, local storage). Nothing below this class
+ * knows about Spring.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({OverlayProperties.class, StorageProperties.class, ApiProperties.class})
+public class PeerConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(PeerConfiguration.class);
+
+    @Bean
+    PeerSettings peerSettings(OverlayProperties overlay, StorageProperties storage, ApiProperties api) {
+        PeerSettings settings = PeerSettingsFactory.build(overlay, storage, api);
+        settings.chord().nodeId().ifPresent(id -> PeerIdConverter.set(id.toHex()));
+        log.info("overlay '{}', listening on {} ({}), {}, data in {}", settings.chord().overlayName(),
+            settings.link().listen(), settings.link().tls().isPresent() ? "TLS" : "plain TCP",
+            settings.join().foundsOverlay() ? "founding a new overlay" : "bootstrap " + settings.join().bootstrap(),
+            settings.dataDir().toAbsolutePath());
+        return settings;
+    }
+
+    @Bean
+    ApiTokens apiTokens(PeerSettings settings) {
+        return settings.tokens();
+    }
+
+    @Bean
+    LinkFactory linkFactory() {
+        return new NettyLinkFactory();
+    }
+
+    @Bean
+    LocalStorage localStorage() {
+        return new NoDataStore();
+    }
+
+    /**
+     * The chord-reload overlay on the configured link. Built when the peer starts (see
+     * {@link DeferredOverlay}): link, then overlay with the system clock, a secure random source
+     * (it picks a fresh Node-ID when none is configured or persisted) and the local storage.
+     */
+    @Bean
+    OverlayRuntime overlay(PeerSettings settings, LinkFactory links, LocalStorage storage) {
+        return new DeferredOverlay(() -> {
+            Link link = links.create(settings.link());
+            return OverlayRuntime.of(
+                new ChordOverlay(settings.chord(), link, Clock.systemUTC(), new SecureRandom(), storage));
+        });
+    }
+
+    @Bean
+    PeerLifecycle peerLifecycle(OverlayRuntime overlay, PeerSettings settings) {
+        return new PeerLifecycle(overlay, settings.join(), new NodeIdStore(settings.dataDir()), new SecureRandom(),
+            id -> PeerIdConverter.set(id.toHex()));
+    }
+}

@@ -1,22 +1,37 @@
 package org.sipring.peer.app;
 
 import org.sipring.peer.app.config.LinkSettings;
-import org.sipring.peer.app.config.PeerStartupException;
 import org.sipring.peer.overlay.link.Link;
+import org.sipring.peer.overlay.link.LinkConfig;
+import org.sipring.peer.overlay.link.MessageCodecPort;
+import org.sipring.peer.overlay.link.NettyLink;
+import org.sipring.peer.overlay.message.KindModels;
+import org.sipring.peer.overlay.message.MessageCodec;
 
 /**
  * The production {@link LinkFactory}: the Netty TCP/TLS adapter of {@code overlay.link}, sized by
- * {@link LinkSettings#threads()}, listening on {@link LinkSettings#listen()}, with TLS from
- * {@link LinkSettings#tls()} (plain TCP when empty) and frames up to
+ * {@link LinkSettings#threads()}, listening on {@link LinkSettings#listen()}, with mutual TLS from
+ * {@link LinkSettings#tls()} (plain TCP when empty) and the RELOAD codec limited to
  * {@link LinkSettings#maxMessageSize()} bytes.
- *
- * <p>While the adapter is not part of the build, start-up stops here with one clear line.
  */
 public final class NettyLinkFactory implements LinkFactory {
 
+    private final KindModels kinds;
+
+    public NettyLinkFactory(KindModels kinds) {
+        this.kinds = kinds;
+    }
+
     @Override
     public Link create(LinkSettings settings) {
-        throw new PeerStartupException("this build has no TCP/TLS overlay link adapter; cannot listen on "
-            + settings.listen());
+        LinkConfig.Tls tls = settings.tls()
+            .map(t -> LinkConfig.Tls.of(t.certificate(), t.privateKey(), t.ca()))
+            .orElse(LinkConfig.Tls.DISABLED);
+        LinkConfig config = new LinkConfig(settings.listen().toSocketAddress(), tls, settings.maxMessageSize(),
+            LinkConfig.DEFAULT_LINK_DEAD_TIMEOUT, LinkConfig.DEFAULT_CONNECT_TIMEOUT, settings.threads(),
+            LinkConfig.DEFAULT_MAX_QUEUED_MESSAGES, LinkConfig.DEFAULT_MAX_UNACKED_FRAMES,
+            LinkConfig.DEFAULT_OUTBOUND_IDLE_TIMEOUT);
+        MessageCodec codec = new MessageCodec(kinds, settings.maxMessageSize());
+        return new NettyLink(config, MessageCodecPort.of(codec::encode, codec::decode));
     }
 }

@@ -11,6 +11,7 @@ import org.sipring.peer.app.config.StorageProperties;
 import org.sipring.peer.app.logging.PeerIdConverter;
 import org.sipring.peer.overlay.LocalStorage;
 import org.sipring.peer.overlay.link.Link;
+import org.sipring.peer.overlay.message.KindModels;
 import org.sipring.peer.overlay.topology.chord.ChordOverlay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +48,7 @@ public class PeerConfiguration {
 
     @Bean
     LinkFactory linkFactory() {
-        return new NettyLinkFactory();
+        return new NettyLinkFactory(KindModels.NONE);
     }
 
     @Bean

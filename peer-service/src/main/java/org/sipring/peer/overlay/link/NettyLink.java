@@ -246,15 +246,18 @@ public final class NettyLink implements Link {
             closed(c);
             return;
         }
+        // Watch the close future only once connected: Bootstrap closes a channel whose connect failed
+        // from its own listener, which may run before this one and must not win the close reason.
         f.addListener((ChannelFutureListener) cf -> {
-            if (!cf.isSuccess()) {
+            if (cf.isSuccess()) {
+                cf.channel().closeFuture().addListener(x -> closed(c));
+            } else {
                 if (c.closeCause("connect to " + c.remoteListen + " failed: " + cf.cause(), true)) {
                     stats.connectFailures.incrementAndGet();
                 }
                 closed(c);
             }
         });
-        f.channel().closeFuture().addListener(x -> closed(c));
     }
 
     /** Runs once per connection, whatever closed it: reports the close to the listener. */

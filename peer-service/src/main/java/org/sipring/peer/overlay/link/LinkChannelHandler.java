@@ -90,6 +90,13 @@ final class LinkChannelHandler extends ChannelDuplexHandler {
         int received = c.receiveWindow.receive(data.sequence());
         link.stats().framesOut.incrementAndGet();
         ctx.writeAndFlush(new FramedMessage.Ack(data.sequence(), received));
+        // Sends stop at the high water mark; only ACKs go past it. A remote that keeps sending but
+        // never reads would make them pile up without bound, so give up on it.
+        if (ctx.channel().bytesBeforeWritable() > ctx.channel().config().getWriteBufferHighWaterMark()) {
+            fail(ctx, "remote is not reading: " + ctx.channel().bytesBeforeWritable()
+                + " bytes of ACKs waiting to be written", true);
+            return;
+        }
         Message message;
         try {
             message = link.codec().decode(data.message());

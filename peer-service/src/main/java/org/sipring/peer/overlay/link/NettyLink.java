@@ -38,6 +38,8 @@ import org.sipring.peer.overlay.message.Message;
  * <p>Threads: one Netty NIO event loop group of {@link LinkConfig#eventLoopThreads()} daemon threads
  * ("reload-link-*"), created by {@link #start} and shut down by {@link #stop}. {@link LinkListener}
  * methods run on those threads: they must hand the event over and return at once, never block.
+ * (One exception: {@link #close} or {@link #stop} of an outbound connection still dialling reports
+ * its close on the calling thread.)
  * {@link #send} and {@link #close} may be called from any thread, including from inside a listener
  * callback, and never block.
  *
@@ -246,15 +248,18 @@ public final class NettyLink implements Link {
             closed(c);
             return;
         }
+        // Watch the close future only once connected: Bootstrap closes a channel whose connect failed
+        // from its own listener, which may run before this one and must not win the close reason.
         f.addListener((ChannelFutureListener) cf -> {
-            if (!cf.isSuccess()) {
+            if (cf.isSuccess()) {
+                cf.channel().closeFuture().addListener(x -> closed(c));
+            } else {
                 if (c.closeCause("connect to " + c.remoteListen + " failed: " + cf.cause(), true)) {
                     stats.connectFailures.incrementAndGet();
                 }
                 closed(c);
             }
         });
-        f.channel().closeFuture().addListener(x -> closed(c));
     }
 
     /** Runs once per connection, whatever closed it: reports the close to the listener. */
@@ -297,6 +302,11 @@ public final class NettyLink implements Link {
         }
     }
 
+    /**
+     * Closes one connection: {@link LinkTarget.ToAddress} the outbound connection to that address
+     * (inbound connections from the same peer are not affected), {@link LinkTarget.OnConnection}
+     * that connection. The close is reported to the listener like any other.
+     */
     @Override
     public void close(LinkTarget target) {
         Objects.requireNonNull(target, "target");

@@ -155,7 +155,7 @@ public final class ChordPeer {
         this.clock = clock;
         this.random = random;
         this.storageHandler = storageHandler;
-        this.overlayHash = overlayHash(config.overlayName());
+        this.overlayHash = ForwardingHeader.overlayId(config.overlayName());
         this.startedAt = clock.millis();
         this.replay = new ReplayCache(config.requestLifetime().toMillis(), 200_000);
         this.opaqueTag = random.nextLong();
@@ -1214,17 +1214,6 @@ public final class ChordPeer {
 
     public int pendingRequests() {
         return pending.size();
-    }
-
-    /** Lower 32 bits of SHA-1(overlay name): the forwarding header's overlay field (§6.3.2). */
-    public static int overlayHash(String overlayName) {
-        try {
-            byte[] full = java.security.MessageDigest.getInstance("SHA-1")
-                .digest(overlayName.getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.wrap(full, 16, 4).getInt();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Neighbours in id order around this peer, for the successor of an arbitrary id set. */

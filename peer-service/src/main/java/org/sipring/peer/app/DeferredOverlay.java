@@ -31,7 +31,16 @@ final class DeferredOverlay implements OverlayRuntime {
     public synchronized void start() {
         if (delegate == null) {
             OverlayRuntime built = factory.get();
-            built.start();
+            try {
+                built.start();
+            } catch (RuntimeException e) {
+                try {
+                    built.close();
+                } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
             delegate = built;
         }
     }

@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sipring.peer.app.config.PeerStartupException;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -40,6 +41,11 @@ public final class StartupFailureAnalyzer implements FailureAnalyzer, Ordered {
     }
 
     private static String describe(BindException b) {
+        UnboundConfigurationPropertiesException unbound = find(b, UnboundConfigurationPropertiesException.class);
+        if (unbound != null && !unbound.getUnboundProperties().isEmpty()) {
+            return unbound.getUnboundProperties().stream().map(p -> p.getName().toString()).sorted().findFirst()
+                .orElseThrow() + ": is not a known setting (misspelt?)";
+        }
         if (b.getCause() instanceof BindValidationException v) {
             for (ObjectError error : v.getValidationErrors()) {
                 if (error instanceof FieldError f) {

@@ -35,6 +35,16 @@ class DeferredOverlayTest {
     }
 
     @Test
+    void aFailedStartClosesWhatWasBuilt() {
+        FakeOverlay fake = new FakeOverlay(FakeOverlay.peer('b', 2));
+        fake.startFailure = new IllegalStateException("port in use");
+        DeferredOverlay overlay = new DeferredOverlay(() -> fake);
+        org.assertj.core.api.Assertions.assertThatThrownBy(overlay::start).hasMessage("port in use");
+        assertThat(fake.closed).isTrue();
+        assertThat(overlay.snapshot()).isCompletedExceptionally();
+    }
+
+    @Test
     void closingWhatNeverStartedIsHarmless() {
         new DeferredOverlay(() -> {
             throw new AssertionError("must not be built");

@@ -108,6 +108,14 @@ class StartupFailureAnalyzerTest {
     }
 
     @Test
+    void misspeltSetting() {
+        assertThat(reportedLine("peer.overlay.nieghbors=4"))
+            .isEqualTo("peer.overlay.nieghbors: is not a known setting (misspelt?)");
+        assertThat(reportedLine("peer.api.admin-tokn=x"))
+            .isEqualTo("peer.api.admin-tokn: is not a known setting (misspelt?)");
+    }
+
+    @Test
     void foreignFailuresAreLeftToSpringBoot() {
         assertThat(new StartupFailureAnalyzer().analyze(new IllegalStateException("boom"))).isNull();
     }

@@ -30,6 +30,7 @@ class StartupConfigIT {
         "--peer.overlay.listen=127.0.0.1:notaport | peer.overlay.listen: '127.0.0.1:notaport' has a non-numeric port",
         "--peer.overlay.stabilize-interval=soon   | peer.overlay.stabilize-interval: 'soon' is not a duration",
         "--peer.overlay.neighbors=2               | peer.overlay.neighbors: must be at least 3",
+        "--peer.overlay.nieghbors=4               | peer.overlay.nieghbors: is not a known setting",
         "--peer.overlay.tls.enabled=true          | peer.overlay.tls.certificate: is required when peer.overlay.tls.enabled is true",
     })
     void badSettingStopsStartUpWithOneLine(String argument, String expected) {

@@ -5,7 +5,7 @@ import org.springframework.validation.annotation.Validated;
 
 /** {@code peer.api.*}: bearer tokens of the admin REST API. Checked in {@link PeerSettingsFactory}. */
 @Validated
-@ConfigurationProperties("peer.api")
+@ConfigurationProperties(prefix = "peer.api", ignoreUnknownFields = false)
 public class ApiProperties {
 
     /** Token for every call, including state-changing ones. Required. */

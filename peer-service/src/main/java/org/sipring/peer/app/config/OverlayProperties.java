@@ -18,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * {@link org.sipring.peer.overlay.topology.chord.ChordConfig#defaults}.
  */
 @Validated
-@ConfigurationProperties("peer.overlay")
+@ConfigurationProperties(prefix = "peer.overlay", ignoreUnknownFields = false)
 public class OverlayProperties {
 
     /** host:port the overlay link listens on and advertises to other peers. */

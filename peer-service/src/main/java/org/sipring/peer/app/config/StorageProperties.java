@@ -7,7 +7,7 @@ import org.springframework.validation.annotation.Validated;
 
 /** {@code peer.storage.*}: where the peer keeps its state (its Node-ID, later its data store). */
 @Validated
-@ConfigurationProperties("peer.storage")
+@ConfigurationProperties(prefix = "peer.storage", ignoreUnknownFields = false)
 public class StorageProperties {
 
     /** Data directory; created if missing. */

@@ -2,48 +2,77 @@ package org.sipring.peer.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.junit.AnalyzeClasses;
-import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Keeps library types in their adapter packages (docs/overlay.md): the overlay core is plain
  * Java, Netty stays in the link adapter, Spring stays in app and admin, and the core never reads
  * the system clock or sleeps.
  */
-@AnalyzeClasses(packages = "org.sipring.peer", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayeringTest {
 
-    @ArchTest
-    static final ArchRule coreHasNoFrameworks = noClasses()
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.sipring.peer");
+    }
+
+    @Test
+    void coreHasNoFrameworks() {
+        coreHasNoFrameworks.check(classes);
+    }
+
+    @Test
+    void nettyOnlyInTheLinkAdapter() {
+        nettyOnlyInTheLinkAdapter.check(classes);
+    }
+
+    @Test
+    void springOnlyInAppAndAdmin() {
+        springOnlyInAppAndAdmin.check(classes);
+    }
+
+    @Test
+    void coreUsesTheInjectedClock() {
+        coreUsesTheInjectedClock.check(classes);
+    }
+
+    @Test
+    void coreDoesNotReachForLinkAdapters() {
+        coreDoesNotReachForLinkAdapters.check(classes);
+    }
+
+    private static final ArchRule coreHasNoFrameworks = noClasses()
         .that().resideInAnyPackage("..overlay", "..overlay.id..", "..overlay.topology..", "..overlay.message..")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.netty..", "javax.sip..",
             "com.sleepycat..", "org.openstack4j..", "com.fasterxml..")
         .because("the overlay core is a library behind plain Java interfaces");
 
-    @ArchTest
-    static final ArchRule nettyOnlyInTheLinkAdapter = noClasses()
+    private static final ArchRule nettyOnlyInTheLinkAdapter = noClasses()
         .that().resideOutsideOfPackages("..overlay.link..")
         .should().dependOnClassesThat().resideInAnyPackage("io.netty..")
         .because("Netty is the link adapter's business");
 
-    @ArchTest
-    static final ArchRule springOnlyInAppAndAdmin = noClasses()
+    private static final ArchRule springOnlyInAppAndAdmin = noClasses()
         .that().resideOutsideOfPackages("..app..", "..admin..")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")
         .because("Spring is the composition root and the REST adapter");
 
-    @ArchTest
-    static final ArchRule coreUsesTheInjectedClock = noClasses()
+    private static final ArchRule coreUsesTheInjectedClock = noClasses()
         .that().resideInAnyPackage("..overlay.topology..", "..overlay.id..")
         .should().callMethod(System.class, "currentTimeMillis")
         .orShould().callMethod(System.class, "nanoTime")
         .orShould().callMethod(Thread.class, "sleep", long.class)
         .because("the state machine runs on an injected clock so the simulator can drive it");
 
-    @ArchTest
-    static final ArchRule coreDoesNotReachForLinkAdapters = noClasses()
+    private static final ArchRule coreDoesNotReachForLinkAdapters = noClasses()
         .that().resideInAnyPackage("..overlay.topology..")
         .should().dependOnClassesThat().haveSimpleNameStartingWith("Netty")
         .because("the chord logic never touches a socket");

@@ -371,6 +371,10 @@ public final class ChordPeer {
             done.complete(null);
             return;
         }
+        if (state == PeerState.DRAINING && leaveFuture != null) {
+            leaveFuture.whenComplete((v, e) -> done.complete(null));
+            return;
+        }
         if (state == PeerState.JOINING) {
             state = PeerState.LEFT;
             failJoin("left before joining");
@@ -378,9 +382,8 @@ public final class ChordPeer {
             return;
         }
         leaveFuture = done;
-        state = PeerState.LEFT;
-        PeerRecord gone = selfRecord();
-        mergeRecord(gone);
+        state = PeerState.DRAINING;
+        PeerRecord gone = new PeerRecord(self, config.self(), incarnation, PeerStatus.LEFT);
         Set<NodeId> targets = neighbors.all();
         int[] outstanding = {targets.size()};
         if (targets.isEmpty()) {
@@ -407,6 +410,8 @@ public final class ChordPeer {
     }
 
     private void finishLeave() {
+        state = PeerState.LEFT;
+        mergeRecord(selfRecord());
         if (leaveFuture != null) {
             leaveFuture.complete(null);
             leaveFuture = null;
@@ -1038,7 +1043,7 @@ public final class ChordPeer {
     // ---------------------------------------------------------------- membership view and gossip
 
     private MembershipView.Change mergeRecord(PeerRecord r) {
-        if (r.id().equals(self) && r.status() != PeerStatus.ALIVE && state != PeerState.LEFT
+        if (r.id().equals(self) && r.status() != PeerStatus.ALIVE && state == PeerState.ACTIVE
             && r.incarnation() >= incarnation) {
             // someone declared this peer departed: refute with a newer incarnation
             incarnation = r.incarnation() + 1;

@@ -1,0 +1,117 @@
+package org.sipring.peer.overlay.topology.chord;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.sipring.peer.overlay.OverlayException;
+import org.sipring.peer.overlay.PeerInfo;
+import org.sipring.peer.overlay.id.NodeId;
+import org.sipring.peer.overlay.id.ResourceId;
+import org.sipring.peer.overlay.link.Link;
+import org.sipring.peer.overlay.link.LinkListener;
+import org.sipring.peer.overlay.link.LinkTarget;
+import org.sipring.peer.overlay.message.Destination;
+import org.sipring.peer.overlay.message.ForwardingHeader;
+import org.sipring.peer.overlay.message.Message;
+import org.sipring.peer.overlay.message.MessageBody;
+import org.sipring.peer.overlay.message.MessageExtension.PeerDirectory;
+import org.sipring.peer.overlay.message.MessageExtension.PeerRecord;
+import org.sipring.peer.overlay.message.MessageExtension.PeerStatus;
+import org.sipring.peer.overlay.topology.chord.sim.ManualClock;
+import org.sipring.peer.overlay.topology.chord.sim.SimNetwork;
+
+/** End-to-end reliability (RFC 6940 §6.2.1) of one peer, driven by hand. */
+class RetransmissionTest {
+
+    private record Sent(LinkTarget target, Message message) {
+    }
+
+    private static final class RecordingLink implements Link {
+        final List<Sent> sent = new ArrayList<>();
+
+        @Override
+        public void start(LinkListener listener) {
+        }
+
+        @Override
+        public void send(LinkTarget target, Message message) {
+            sent.add(new Sent(target, message));
+        }
+
+        @Override
+        public void close(LinkTarget target) {
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
+
+    private final ManualClock clock = new ManualClock(1_000_000);
+    private final RecordingLink link = new RecordingLink();
+    private final ChordConfig config = ChordConfig.defaults("test.sipring", SimNetwork.address(1))
+        .withNodeId(NodeId.fromHex("40000000000000000000000000000000"))
+        .withTimers(Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60));
+    private final ChordPeer peer = new ChordPeer(config, link, clock, new SplittableRandom(3), null);
+
+    private Message ping(long txId) {
+        ForwardingHeader h = new ForwardingHeader(ForwardingHeader.overlayId("test.sipring"), 1, 100, txId, 0,
+            List.of(), List.of(new Destination.Node(peer.nodeId())), new byte[0]);
+        return new Message(h, new MessageBody.PingReq(0), List.of());
+    }
+
+    @Test
+    void aRetransmittedRequestGetsTheSameAnswerAndRunsOnce() {
+        peer.join(List.of(), new CompletableFuture<>());
+        link.sent.clear();
+        peer.onMessage(7, null, ping(42));
+        clock.set(clock.millis() + 3_000);
+        peer.onMessage(8, null, ping(42));
+
+        List<Sent> answers = link.sent.stream().filter(s -> s.message().code().isResponse()).toList();
+        assertEquals(2, answers.size());
+        assertEquals(answers.get(0).message().body(), answers.get(1).message().body(), "same PingAns both times");
+        assertEquals(new LinkTarget.OnConnection(8), answers.get(1).target(), "the repeat is answered where it came");
+        assertEquals(1, peer.stats().requestsHandled);
+        assertEquals(1, peer.stats().duplicateRequests);
+
+        clock.set(clock.millis() + 15_001);
+        peer.tick();
+        peer.onMessage(9, null, ping(42));
+        assertEquals(2, peer.stats().requestsHandled, "after the 15 s request lifetime the id is new again");
+    }
+
+    @Test
+    void anUnansweredRequestIsSentFiveTimesThenFails() {
+        peer.join(List.of(), new CompletableFuture<>());
+        // a second, fake peer in the view makes k routable elsewhere: learn it through an Update
+        NodeId other = NodeId.fromHex("c0000000000000000000000000000000");
+        ForwardingHeader h = new ForwardingHeader(ForwardingHeader.overlayId("test.sipring"), 1, 100, 1, 0,
+            List.of(), List.of(new Destination.Node(peer.nodeId())), new byte[0]);
+        peer.onMessage(1, null, new Message(h, new MessageBody.UpdateReq(1, MessageBody.UpdateType.PEER_READY,
+            List.of(), List.of(), List.of()), List.of(new PeerDirectory(
+            List.of(new PeerRecord(other, SimNetwork.address(2), 1,
+                PeerStatus.ALIVE))))));
+        link.sent.clear();
+
+        CompletableFuture<PeerInfo> result = new CompletableFuture<>();
+        ResourceId k = ResourceId.fromHex("80000000000000000000000000000000");
+        long tx = peer.lookup(k, result);
+        for (int i = 0; i < 10; i++) {
+            clock.set(clock.millis() + 500);
+            peer.tick();
+        }
+        long transmissions = link.sent.stream().filter(s -> s.message().transactionId() == tx).count();
+        assertEquals(5, transmissions, "one transmission and four retransmissions (§6.2.1)");
+        assertTrue(result.isCompletedExceptionally());
+        Throwable cause = result.handle((v, e) -> e).join();
+        assertInstanceOf(OverlayException.Timeout.class, cause);
+    }
+}

@@ -27,8 +27,8 @@ import org.sipring.peer.overlay.message.MessageExtension.PeerStatus;
 import org.sipring.peer.overlay.topology.chord.sim.ManualClock;
 import org.sipring.peer.overlay.topology.chord.sim.SimNetwork;
 
-/** End-to-end reliability (RFC 6940 §6.2.1) of one peer, driven by hand. */
-class RetransmissionTest {
+/** One peer driven by hand: end-to-end reliability (RFC 6940 §6.2.1), RouteQuery and Probe answers. */
+class ChordPeerRequestTest {
 
     private record Sent(LinkTarget target, Message message) {
     }
@@ -113,5 +113,41 @@ class RetransmissionTest {
         assertTrue(result.isCompletedExceptionally());
         Throwable cause = result.handle((v, e) -> e).join();
         assertInstanceOf(OverlayException.Timeout.class, cause);
+    }
+
+    @Test
+    void routeQueryNamesTheNextHopAndProbeNamesTheResponder() {
+        peer.join(List.of(), new CompletableFuture<>());
+        NodeId other = NodeId.fromHex("c0000000000000000000000000000000");
+        ForwardingHeader h = new ForwardingHeader(ForwardingHeader.overlayId("test.sipring"), 1, 100, 1, 0,
+            List.of(), List.of(new Destination.Node(peer.nodeId())), new byte[0]);
+        peer.onMessage(1, null, new Message(h, new MessageBody.UpdateReq(1, MessageBody.UpdateType.PEER_READY,
+            List.of(), List.of(), List.of()), List.of(new PeerDirectory(
+            List.of(new PeerRecord(other, SimNetwork.address(2), 1, PeerStatus.ALIVE))))));
+        link.sent.clear();
+
+        ForwardingHeader q = new ForwardingHeader(ForwardingHeader.overlayId("test.sipring"), 1, 100, 2, 0,
+            List.of(), List.of(new Destination.Node(peer.nodeId())), new byte[0]);
+        ResourceId farKey = ResourceId.fromHex("90000000000000000000000000000000");
+        ResourceId ownKey = ResourceId.fromHex("30000000000000000000000000000000");
+        peer.onMessage(2, null, new Message(q, new MessageBody.RouteQueryReq(false,
+            new Destination.Resource(farKey), new byte[0]), List.of()));
+        peer.onMessage(3, null, new Message(q.withLists(List.of(), q.destinationList()).withTtl(99),
+            new MessageBody.RouteQueryReq(false, new Destination.Resource(ownKey), new byte[0]), List.of()));
+        List<Message> answers = link.sent.stream().map(Sent::message).filter(m -> m.code().isResponse()).toList();
+        assertEquals(new MessageBody.RouteQueryAns(other), answers.get(0).body(), "(40.., c0..] belongs to c0..");
+        // the second query reused transaction 2: the answer cache repeats the first answer (§6.2.1)
+        assertEquals(answers.get(0).body(), answers.get(1).body());
+
+        ForwardingHeader p = new ForwardingHeader(ForwardingHeader.overlayId("test.sipring"), 1, 100, 3, 0,
+            List.of(), List.of(new Destination.Resource(ownKey)), new byte[0]);
+        link.sent.clear();
+        peer.onMessage(4, null, new Message(p, new MessageBody.ProbeReq(List.of(MessageBody.ProbeInfoType.RESPONSIBLE_SET)),
+            List.of()));
+        Message probeAns = link.sent.get(0).message();
+        MessageBody.ProbeAns body = assertInstanceOf(MessageBody.ProbeAns.class, probeAns.body());
+        assertEquals(500_000_000L, body.info().get(0).value(), "(c0.., 40..] is half the ring, in parts per billion");
+        PeerDirectory dir = assertInstanceOf(PeerDirectory.class, probeAns.extensions().get(0));
+        assertEquals(peer.nodeId(), dir.records().get(0).id(), "the answer names the responder");
     }
 }

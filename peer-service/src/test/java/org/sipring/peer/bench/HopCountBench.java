@@ -34,7 +34,7 @@ import org.sipring.peer.overlay.topology.chord.sim.SimNetwork;
  * ({@link SimNetwork#hopsOf}).
  *
  * <pre>
- * HopCountBench MODE N [lookups] [seed] [batch] [spacingMillis] [timers]
+ * HopCountBench MODE N [lookups] [seed] [batch] [spacingMillis] [timers] [ids]
  *   MODE    full    every peer keeps the full-membership view (the default configuration)
  *           chord   fullMembership off: neighbours and fingers only
  *           origins chord-only ring plus 50 lookup origins with the view enabled, each handed the
@@ -42,6 +42,8 @@ import org.sipring.peer.overlay.topology.chord.sim.SimNetwork;
  *   batch   peers started at once per join round (default 1)
  *   timers  fast (the simulator tests' timers, default) or slow (stabilize 5 s, finger refresh 2 s,
  *           gossip 2 s)
+ *   ids     balanced (default: each joiner picks its Node-ID to split the largest range it knows of)
+ *           or random-ids (each peer is configured with a random Node-ID)
  * </pre>
  */
 public final class HopCountBench {
@@ -114,11 +116,17 @@ public final class HopCountBench {
             start();
             net.runFor(spacingMillis);
         }
+        long t0 = System.nanoTime();
         while (peers.size() < n) {
+            int before = peers.size();
             for (int i = 0; i < batch && peers.size() < n; i++) {
                 start();
             }
             net.runFor(spacingMillis);
+            if (peers.size() / 1000 != before / 1000) {
+                System.err.printf(Locale.ROOT, "grow: %d started, %d active, sim %d s, wall %.0f s%n", peers.size(),
+                    live.size(), (clock.millis() - 1_700_000_000_000L) / 1000, (System.nanoTime() - t0) / 1e9);
+            }
         }
         for (int i = 0; i < 600 && live.size() < n; i++) {
             net.runFor(100);
@@ -223,13 +231,18 @@ public final class HopCountBench {
         int batch = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         long spacing = args.length > 5 ? Long.parseLong(args[5]) : 200;
         String timers = args.length > 6 ? args[6] : "fast";
+        boolean randomIds = args.length > 7 && args[7].equals("random-ids");
         boolean fullForAll = mode.equals("full");
         int origins = mode.equals("origins") ? ORIGINS : 0;
         if (!List.of("full", "chord", "origins").contains(mode)) {
             throw new IllegalArgumentException("mode: full, chord or origins");
         }
-        HopCountBench b = new HopCountBench(seed, i -> timers(ChordConfig.defaults("sim.sipring",
-            SimNetwork.address(i)), timers).withFullMembership(fullForAll || i < origins));
+        SplittableRandom ids = new SplittableRandom(seed ^ 0x5eed);
+        HopCountBench b = new HopCountBench(seed, i -> {
+            ChordConfig c = timers(ChordConfig.defaults("sim.sipring", SimNetwork.address(i)), timers)
+                .withFullMembership(fullForAll || i < origins);
+            return randomIds ? c.withNodeId(NodeId.random(ids)) : c;
+        });
 
         long t0 = System.nanoTime();
         b.grow(n, batch, spacing);
@@ -237,9 +250,6 @@ public final class HopCountBench {
         long simGrow = b.clock.millis() - 1_700_000_000_000L;
         // settle: three stabilize rounds, plus time for chord-only peers to refresh every finger twice
         long settle = fullForAll ? 20_000 : 40_000;
-        if (timers.equals("slow")) {
-            settle = fullForAll ? 40_000 : 80_000;
-        }
         b.net.runFor(settle);
         TreeSet<NodeId> ring = b.ring();
         int mismatches = b.successorMismatches(ring);
@@ -271,11 +281,11 @@ public final class HopCountBench {
             histogram.append(i == 0 ? "" : " ").append(i).append(':').append(hist[i]);
         }
         System.out.printf(Locale.ROOT,
-            "RESULT mode=%s N=%d seed=%d batch=%d spacing=%dms timers=%s | live=%d failedJoins=%d succMismatch=%d"
+            "RESULT mode=%s N=%d seed=%d batch=%d spacing=%dms timers=%s ids=%s | live=%d failedJoins=%d succMismatch=%d"
                 + " | lookups=%d correct=%d wrong=%d failed=%d | mean=%.3f p50=%d p99=%d max=%d"
                 + " | hist[%s] | log2N=%.2f | grow: sim %.0f s, wall %.1f s; settle+lookups wall %.1f s (lookups %.1f s)"
                 + " | msgs=%d heapUsedMB=%d%n",
-            mode, n, seed, batch, spacing, timers, ring.size(), b.failedJoins, mismatches, r.issued(), r.correct(),
+            mode, n, seed, batch, spacing, timers, randomIds ? "random" : "balanced", ring.size(), b.failedJoins, mismatches, r.issued(), r.correct(),
             r.wrong(), r.failed(), mean, pct(h, 0.50), pct(h, 0.99), max, histogram,
             Math.log(n) / Math.log(2), simGrow / 1000.0, (grewAt - t0) / 1e9, (t1 - grewAt) / 1e9, (t1 - l0) / 1e9,
             b.net.messagesSent(), usedHeapMb());

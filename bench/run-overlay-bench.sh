@@ -7,7 +7,7 @@
 #   bench/run-overlay-bench.sh lookup   lookup latency, 5 in-JVM peers over loopback TCP
 #   bench/run-overlay-bench.sh join     time to ACTIVE for a 5th peer process joining a 4-peer ring
 #   bench/run-overlay-bench.sh heap     idle heap of the 5 peer processes (after a forced GC)
-#   bench/run-overlay-bench.sh all      everything above (about 40 minutes on 2 cores)
+#   bench/run-overlay-bench.sh all      everything above (about 50 minutes on 2 cores)
 #
 # Environment: BENCH_IP_BASE (default 41: peers on 127.0.0.41..45), BENCH_OVERLAY_PORT (16084),
 # BENCH_API_PORT (18080), JOIN_TRIALS (5), JAVA_OPTS (the flags of scripts/local-overlay.sh),
@@ -31,8 +31,8 @@ admin_token=bench-admin-$$
 # ---------------------------------------------------------------- builds
 
 test_classpath() {
-  if [[ ! -s peer-service/target/bench.classpath || ! -d peer-service/target/test-classes/org/sipring/peer/bench ]]; then
-    "${mvn[@]}" -o -pl peer-service test-compile >&2
+  "${mvn[@]}" -o -pl peer-service test-compile >&2
+  if [[ ! -s peer-service/target/bench.classpath ]]; then
     "${mvn[@]}" -pl peer-service dependency:build-classpath -Dmdep.includeScope=test \
       -Dmdep.outputFile=target/bench.classpath >&2
   fi
@@ -40,9 +40,7 @@ test_classpath() {
 }
 
 build_jar() {
-  if [[ ! -s $jar ]]; then
-    "${mvn[@]}" -o -pl peer-service package -DskipTests >&2
-  fi
+  "${mvn[@]}" -o -pl peer-service package -DskipTests >&2
 }
 
 # ---------------------------------------------------------------- simulator
@@ -52,18 +50,22 @@ hops() {
   cp=$(test_classpath)
   if (($# > 0)); then
     # shellcheck disable=SC2086 # sim_heap is one flag
-    java $sim_heap -XX:+UseParallelGC -cp "$cp" org.sipring.peer.bench.HopCountBench "$@" | grep '^RESULT'
+    java $sim_heap -XX:+UseParallelGC -XX:ParallelGCThreads=1 -cp "$cp" org.sipring.peer.bench.HopCountBench "$@" | grep '^RESULT'
     return
   fi
+  # real joins one at a time, every 200 ms, simulator-test timers (N = 1,000 with the view: ~15 min)
   for mode in full chord; do
     for n in 10 100 1000; do
-      java $sim_heap -XX:+UseParallelGC -cp "$cp" org.sipring.peer.bench.HopCountBench "$mode" "$n" 5000 1 | grep '^RESULT'
+      java $sim_heap -XX:+UseParallelGC -XX:ParallelGCThreads=1 -cp "$cp" org.sipring.peer.bench.HopCountBench "$mode" "$n" 5000 1 | grep '^RESULT'
     done
   done
-  # 10,000 peers: chord-only grown in batches of 10 joins every 200 ms; with the view, see docs/benchmarks.md
-  java $sim_heap -XX:+UseParallelGC -cp "$cp" org.sipring.peer.bench.HopCountBench chord 10000 5000 1 10 200 slow | grep '^RESULT'
-  java $sim_heap -XX:+UseParallelGC -cp "$cp" org.sipring.peer.bench.HopCountBench origins 10000 5000 1 10 200 slow | grep '^RESULT'
-  java $sim_heap -XX:+UseParallelGC -cp "$cp" org.sipring.peer.bench.HopCountBench origins 1000 5000 1 | grep '^RESULT'
+  # large rings: 10 joins every 200 ms, configured random Node-IDs, stabilize 5 s (docs/benchmarks.md)
+  for n in 1000 10000; do
+    for mode in chord origins; do
+      java $sim_heap -XX:+UseParallelGC -XX:ParallelGCThreads=1 -cp "$cp" org.sipring.peer.bench.HopCountBench "$mode" "$n" 5000 1 10 200 slow \
+        random-ids | grep '^RESULT'
+    done
+  done
 }
 
 balance() {

@@ -25,8 +25,8 @@ join_trials=${JOIN_TRIALS:-5}
 : "${JAVA_OPTS:=-Xmx128m -Xss512k -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m -XX:+ExitOnOutOfMemoryError}"
 sim_heap=${SIM_HEAP:--Xmx6g}
 mvn=("$root/mvnw" -B -q)
-read_token=bench-read-$$
-admin_token=bench-admin-$$
+read_token=$(printf "bench-read-%016d" $$)
+admin_token=$(printf "bench-admin-%016d" $$)
 
 # ---------------------------------------------------------------- builds
 

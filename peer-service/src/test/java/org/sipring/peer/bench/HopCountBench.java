@@ -172,7 +172,7 @@ public final class HopCountBench {
                 records.add(new PeerRecord(p.nodeId(), p.address(), 0, PeerStatus.ALIVE));
             }
         }
-        ForwardingHeader h = new ForwardingHeader(ChordPeer.overlayHash("sim.sipring"), 1, 100, random.nextLong(), 0,
+        ForwardingHeader h = new ForwardingHeader(ForwardingHeader.overlayId("sim.sipring"), 1, 100, random.nextLong(), 0,
             List.of(), List.of(new Destination.Node(to.nodeId())), new byte[0]);
         to.onMessage(-1, null, new Message(h, new PingReq(0), List.of(new PeerDirectory(records))));
     }

@@ -34,7 +34,7 @@ final class BalancedIdChooser {
             return self;
         }
         ids.sort(null);
-        IdInterval largest = largestRange(ids);
+        IdInterval largest = largestRange(ids, random);
         long[] len = largest.length();
         // offset in [0, len / 2^20): shift the length right by 20 bits, then scale by a random fraction
         long offHi = len[0] >>> 20;
@@ -45,24 +45,37 @@ final class BalancedIdChooser {
         return ids.contains(id) || id.isWildcard() ? largest.midpoint().plusOne() : id;
     }
 
-    /** The widest arc (a_i, a_i+1] between consecutive peers; a lone peer's arc is the whole ring. */
-    static IdInterval largestRange(List<NodeId> sortedIds) {
+    /**
+     * One of the widest arcs (a_i, a_i+1] between consecutive peers, chosen at random among those
+     * within 1/64 of the widest, so that peers joining at once from the same view spread over the
+     * equally large ranges instead of all aiming at the first. A lone peer's arc is the whole ring.
+     */
+    static IdInterval largestRange(List<NodeId> sortedIds, RandomGenerator random) {
         if (sortedIds.size() == 1) {
             NodeId only = sortedIds.get(0);
             return IdInterval.openClosed(only, only);
         }
-        IdInterval best = null;
-        long[] bestLen = null;
+        long[] widest = null;
+        List<IdInterval> arcs = new ArrayList<>(sortedIds.size());
         for (int i = 0; i < sortedIds.size(); i++) {
-            NodeId a = sortedIds.get(i);
-            NodeId b = sortedIds.get((i + 1) % sortedIds.size());
-            IdInterval arc = IdInterval.openClosed(a, b);
+            IdInterval arc = IdInterval.openClosed(sortedIds.get(i), sortedIds.get((i + 1) % sortedIds.size()));
+            arcs.add(arc);
             long[] len = arc.length();
-            if (bestLen == null || RoutingRule.cmp(len, bestLen) > 0) {
-                best = arc;
-                bestLen = len;
+            if (widest == null || RoutingRule.cmp(len, widest) > 0) {
+                widest = len;
             }
         }
-        return best;
+        long qHi = widest[0] >>> 6;
+        long qLo = (widest[1] >>> 6) | (widest[0] << 58);
+        long tLo = widest[1] - qLo;
+        long tHi = widest[0] - qHi - (Long.compareUnsigned(widest[1], qLo) < 0 ? 1 : 0);
+        long[] threshold = {tHi, tLo};
+        List<IdInterval> candidates = new ArrayList<>();
+        for (IdInterval arc : arcs) {
+            if (RoutingRule.cmp(arc.length(), threshold) >= 0) {
+                candidates.add(arc);
+            }
+        }
+        return candidates.get(random.nextInt(candidates.size()));
     }
 }

@@ -102,6 +102,8 @@ public final class ChordPeer {
     private static final int MAX_RUMORS_PER_MESSAGE = 12;
     private static final int FULL_SYNC_EVERY = 30;
     private static final int MAX_JOIN_ATTEMPTS = 8;
+    /** Refusals by admitting peers whose range another joiner took first (each teaches the joiner more). */
+    private static final int MAX_JOIN_REFUSALS = 64;
     /** JoinReq overlay_specific_data flag: the joiner chose its id to split the admitting peer's range. */
     static final int JOIN_FLAG_BALANCED = 1;
 
@@ -137,6 +139,7 @@ public final class ChordPeer {
 
     private List<PeerAddress> bootstraps = List.of();
     private int joinAttempts;
+    private int joinRefusals;
     private CompletableFuture<Void> joinFuture;
     private CompletableFuture<Void> leaveFuture;
     private final ChordStats stats = new ChordStats();
@@ -253,6 +256,7 @@ public final class ChordPeer {
         bootstraps = List.copyOf(bootstrapPeers);
         joinFuture = done;
         joinAttempts = 0;
+        joinRefusals = 0;
         state = PeerState.JOINING;
         if (bootstraps.isEmpty()) {
             becomeActive();
@@ -308,6 +312,12 @@ public final class ChordPeer {
             List.of(new PeerDirectory(List.of(selfRecord()))));
         originate(m, targetFor(admitting), "join at " + admitting.shortHex(), (ans, err) -> {
             if (state != PeerState.JOINING) {
+                return;
+            }
+            if (err instanceof OverlayException.RemoteError && ans != null && joinRefusals++ < MAX_JOIN_REFUSALS) {
+                // refused: the answer names the admitting peer's current neighbors; choose again
+                mergeDirectory(ans);
+                chooseIdAndJoin();
                 return;
             }
             if (err != null) {
@@ -909,9 +919,17 @@ public final class ChordPeer {
         }
         if (j.overlaySpecific().length > 0 && (j.overlaySpecific()[0] & JOIN_FLAG_BALANCED) != 0
             && !nearMiddle(neighbors.responsibleRange(), joiner)) {
-            // another peer joined into this range since the joiner looked: let it pick again
-            replyError(m, path, ErrorCode.FORBIDDEN, "join refused: range of " + self.shortHex()
-                + " changed, choose the Node-ID again");
+            // another peer joined into this range since the joiner looked: let it pick again,
+            // telling it who now borders this range
+            List<PeerRecord> bordering = new ArrayList<>();
+            bordering.add(selfRecord());
+            for (NodeId n : neighbors.all()) {
+                view.get(n).ifPresent(bordering::add);
+            }
+            stats.errorsSent++;
+            respond(m, path, new MessageBody.Error(ErrorCode.FORBIDDEN, ("join refused: range of " + self.shortHex()
+                + " changed, choose the Node-ID again").getBytes(StandardCharsets.UTF_8)),
+                List.of(new PeerDirectory(bordering)));
             return;
         }
         mergeRecord(rec.get());

@@ -91,4 +91,25 @@ class ChordSimulationTest {
         List<String> bad = sim.successorMismatches(5);
         assertTrue(bad.isEmpty(), "seed " + seed + ": " + bad.subList(0, Math.min(5, bad.size())));
     }
+
+    /** Ten peers that join at the same instant, all choosing balanced Node-IDs, all get in. */
+    @Test
+    void concurrentBalancedJoinsAllSucceed() {
+        long seed = seed();
+        ChordSimulation sim = new ChordSimulation(seed, ChordSimulation::fastTimers);
+        sim.grow(20, 200);
+        sim.runFor(3 * sim.stabilizeMillis());
+        for (int burst = 0; burst < 3; burst++) {
+            for (int i = 0; i < 10; i++) {
+                sim.startPeer();
+            }
+            sim.runFor(10_000);
+        }
+        long notActive = sim.runningPeers().stream().filter(p -> !p.isLive()).count();
+        assertEquals(0, notActive, "seed " + seed + ": peers still not ACTIVE");
+        assertEquals(50, sim.livePeers().size(), "seed " + seed);
+        List<String> bad = sim.successorMismatches(5);
+        assertTrue(bad.isEmpty(), "seed " + seed + ": " + bad.subList(0, Math.min(5, bad.size())));
+        assertTrue(BalanceSimulationTest.largestToMean(sim.trueRing()) <= 2.0, "seed " + seed);
+    }
 }

@@ -58,19 +58,17 @@ public final class LoopbackLookupBench {
             overlays.get(i).join(List.of(addrs.get(0))).get(30, TimeUnit.SECONDS);
         }
         System.out.printf(Locale.ROOT, "joined %d peers in %.0f ms%n", n, (System.nanoTime() - j0) / 1e6);
-        // wait until every peer knows the other four as successors (converged ring)
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            boolean ok = true;
-            for (ChordOverlay o : overlays) {
-                ok &= o.snapshot().get().successors().size() == n - 1;
-            }
-            if (ok) {
-                break;
-            }
-            Thread.sleep(200);
-        }
-        Thread.sleep(2000);
+        // wait until every peer has the others as successors and knows all of them (converged ring)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+            .pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
+                for (ChordOverlay o : overlays) {
+                    var snap = o.snapshot().get();
+                    if (snap.successors().size() != n - 1 || snap.knownPeers().size() != n) {
+                        return false;
+                    }
+                }
+                return true;
+            });
 
         int warmup = Math.min(5000, count / 2);
         for (int i = 0; i < warmup; i++) {

@@ -2,6 +2,7 @@ package org.sipring.peer.app;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import org.sipring.peer.admin.ApiTokens;
 import org.sipring.peer.app.config.ApiProperties;
 import org.sipring.peer.app.config.OverlayProperties;
@@ -65,8 +66,17 @@ public class PeerConfiguration {
     OverlayRuntime overlay(PeerSettings settings, LinkFactory links, LocalStorage storage) {
         return new DeferredOverlay(() -> {
             Link link = links.create(settings.link());
-            return OverlayRuntime.of(
-                new ChordOverlay(settings.chord(), link, Clock.systemUTC(), new SecureRandom(), storage));
+            ChordOverlay chord = new ChordOverlay(settings.chord(), link, Clock.systemUTC(), new SecureRandom(), storage);
+            NodeIdStore ids = new NodeIdStore(settings.dataDir());
+            // a peer that moves to rebalance the ring keeps its new Node-ID across restarts
+            chord.onNodeIdChange(id -> CompletableFuture.runAsync(() -> {
+                PeerIdConverter.set(id.toHex());
+                ids.save(id);
+            }).exceptionally(e -> {
+                log.error("cannot persist the Node-ID {} in {}: {}", id, ids.file(), e.getMessage());
+                return null;
+            }));
+            return OverlayRuntime.of(chord);
         });
     }
 

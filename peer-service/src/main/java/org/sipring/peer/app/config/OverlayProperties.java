@@ -54,6 +54,9 @@ public class OverlayProperties {
 
     private Boolean fullMembership;
 
+    /** Move this peer to split an oversized range (default true; off when node-id is configured). */
+    private Boolean rebalance;
+
     /** Event-loop threads of the overlay link. */
     @Min(value = 1, message = "must be at least 1")
     @Max(value = 16, message = "must be at most 16")
@@ -196,6 +199,14 @@ public class OverlayProperties {
 
     public void setFullMembership(Boolean fullMembership) {
         this.fullMembership = fullMembership;
+    }
+
+    public Boolean getRebalance() {
+        return rebalance;
+    }
+
+    public void setRebalance(Boolean rebalance) {
+        this.rebalance = rebalance;
     }
 
     public int getLinkThreads() {

@@ -115,10 +115,16 @@ public final class PeerSettingsFactory {
                 p.getNeighbors() == null ? d.neighbors() : p.getNeighbors(),
                 p.getFingers() == null ? d.fingers() : p.getFingers(), stabilize, fingers,
                 p.getFullMembership() == null ? d.fullMembership() : p.getFullMembership(), gossip, lifetime,
-                d.maxMessageSize());
+                d.maxMessageSize(), rebalance(p));
         } catch (IllegalArgumentException e) {
             throw new InvalidPropertyException("peer.overlay", e.getMessage());
         }
+    }
+
+    /** A Node-ID the operator configured stays put; a chosen or persisted one may move to rebalance. */
+    private static boolean rebalance(OverlayProperties p) {
+        boolean pinned = p.getNodeId() != null && !p.getNodeId().isBlank();
+        return !pinned && (p.getRebalance() == null || p.getRebalance());
     }
 
     private static Duration positive(String property, Duration value, Duration fallback) {

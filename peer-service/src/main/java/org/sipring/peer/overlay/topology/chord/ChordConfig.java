@@ -23,11 +23,14 @@ import org.sipring.peer.overlay.id.NodeId;
  * @param gossipInterval       how often the membership view is exchanged with one random peer
  * @param requestLifetime      how long an answer is kept for retransmitted requests (§6.2.1: 15 s)
  * @param maxMessageSize       largest encoded message accepted or sent
+ * @param rebalance            with the membership view: move this peer to the middle of the largest
+ *                             range when that range exceeds twice the mean (docs/overlay.md)
  */
 public record ChordConfig(String overlayName, PeerAddress self, Optional<NodeId> nodeId, int initialTtl,
                           Duration reliabilityTimer, int maxTransmissions, int neighbors, int fingers,
                           Duration stabilizeInterval, Duration fingerRefreshInterval, boolean fullMembership,
-                          Duration gossipInterval, Duration requestLifetime, int maxMessageSize) {
+                          Duration gossipInterval, Duration requestLifetime, int maxMessageSize,
+                          boolean rebalance) {
 
     public ChordConfig {
         require(overlayName != null && !overlayName.isBlank(), "overlay name must not be empty");
@@ -51,24 +54,30 @@ public record ChordConfig(String overlayName, PeerAddress self, Optional<NodeId>
     public static ChordConfig defaults(String overlayName, PeerAddress self) {
         return new ChordConfig(overlayName, self, Optional.empty(), 100, Duration.ofSeconds(3), 5, 5, 16,
             Duration.ofSeconds(5), Duration.ofSeconds(10), true, Duration.ofSeconds(1), Duration.ofSeconds(15),
-            1 << 20);
+            1 << 20, true);
     }
 
     public ChordConfig withNodeId(NodeId id) {
         return new ChordConfig(overlayName, self, Optional.ofNullable(id), initialTtl, reliabilityTimer,
             maxTransmissions, neighbors, fingers, stabilizeInterval, fingerRefreshInterval, fullMembership,
-            gossipInterval, requestLifetime, maxMessageSize);
+            gossipInterval, requestLifetime, maxMessageSize, rebalance);
     }
 
     public ChordConfig withTimers(Duration reliability, Duration stabilize, Duration fingerRefresh, Duration gossip) {
         return new ChordConfig(overlayName, self, nodeId, initialTtl, reliability, maxTransmissions, neighbors,
-            fingers, stabilize, fingerRefresh, fullMembership, gossip, requestLifetime, maxMessageSize);
+            fingers, stabilize, fingerRefresh, fullMembership, gossip, requestLifetime, maxMessageSize, rebalance);
     }
 
     public ChordConfig withFullMembership(boolean enabled) {
         return new ChordConfig(overlayName, self, nodeId, initialTtl, reliabilityTimer, maxTransmissions,
             neighbors, fingers, stabilizeInterval, fingerRefreshInterval, enabled, gossipInterval, requestLifetime,
-            maxMessageSize);
+            maxMessageSize, rebalance);
+    }
+
+    public ChordConfig withRebalance(boolean enabled) {
+        return new ChordConfig(overlayName, self, nodeId, initialTtl, reliabilityTimer, maxTransmissions,
+            neighbors, fingers, stabilizeInterval, fingerRefreshInterval, fullMembership, gossipInterval,
+            requestLifetime, maxMessageSize, enabled);
     }
 
     /** Time after which an unanswered request has failed: one timer per transmission. */

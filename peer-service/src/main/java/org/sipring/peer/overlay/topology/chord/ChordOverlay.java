@@ -16,6 +16,7 @@ import org.sipring.peer.overlay.PeerSnapshot;
 import org.sipring.peer.overlay.PeerState;
 import org.sipring.peer.overlay.StoreResult;
 import org.sipring.peer.overlay.StoredValue;
+import org.sipring.peer.overlay.id.NodeId;
 import org.sipring.peer.overlay.id.ResourceId;
 import org.sipring.peer.overlay.link.Link;
 import org.sipring.peer.overlay.link.LinkListener;
@@ -37,6 +38,8 @@ public final class ChordOverlay implements Overlay, AutoCloseable {
     private final ScheduledThreadPoolExecutor driver;
     private final StoreFetchHandler storeFetch;
     private volatile PeerSnapshot lastSnapshot;
+    private volatile java.util.function.Consumer<NodeId> nodeIdListener = id -> { };
+    private NodeId reportedId;
 
     public ChordOverlay(ChordConfig config, Link link, Clock clock, RandomGenerator random, LocalStorage storage) {
         this(config, link, clock, random, storage, KindModels.NONE);
@@ -76,7 +79,12 @@ public final class ChordOverlay implements Overlay, AutoCloseable {
         });
         driver.scheduleWithFixedDelay(() -> {
             peer.tick();
-            lastSnapshot = peer.snapshot();
+            PeerSnapshot s = peer.snapshot();
+            lastSnapshot = s;
+            if (s.state() == PeerState.ACTIVE && !s.nodeId().equals(reportedId)) {
+                reportedId = s.nodeId();
+                nodeIdListener.accept(reportedId);
+            }
         }, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -140,6 +148,15 @@ public final class ChordOverlay implements Overlay, AutoCloseable {
     @Override
     public CompletableFuture<PeerSnapshot> snapshot() {
         return call(f -> f.complete(peer.snapshot()));
+    }
+
+    /**
+     * Called on the driver thread whenever the peer becomes ACTIVE under a Node-ID it has not
+     * reported before: after the first join and after each move to rebalance the ring. The listener
+     * must hand any slow work (persisting the id) to another thread.
+     */
+    public void onNodeIdChange(java.util.function.Consumer<NodeId> listener) {
+        this.nodeIdListener = listener;
     }
 
     /** The snapshot taken at the last tick; never blocks (for health checks). */

@@ -140,6 +140,11 @@ public final class ChordPeer {
     private List<PeerAddress> bootstraps = List.of();
     private int joinAttempts;
     private int joinRefusals;
+    /** Whether a join picks a balanced Node-ID (no fixed id, or a move to rebalance the ring). */
+    private boolean chooseBalanced;
+    private long rejoinAt;
+    private long nextBalanceCheck;
+    private int balanceStrikes;
     private CompletableFuture<Void> joinFuture;
     private CompletableFuture<Void> leaveFuture;
     private final ChordStats stats = new ChordStats();
@@ -162,6 +167,7 @@ public final class ChordPeer {
         this.startedAt = clock.millis();
         this.replay = new ReplayCache(config.requestLifetime().toMillis(), 200_000);
         this.opaqueTag = random.nextLong();
+        this.chooseBalanced = config.nodeId().isEmpty();
         setSelf(config.nodeId().orElseGet(() -> NodeId.random(random)));
     }
 
@@ -295,7 +301,7 @@ public final class ChordPeer {
 
     /** With the view learned from the admitting peer, settles the Node-ID and sends the JoinReq. */
     private void chooseIdAndJoin() {
-        if (config.nodeId().isEmpty()) {
+        if (chooseBalanced) {
             NodeId balanced = BalancedIdChooser.choose(view.aliveIds(), self, random);
             if (!balanced.equals(self)) {
                 setSelf(balanced);
@@ -307,7 +313,7 @@ public final class ChordPeer {
             return;
         }
         NodeId admitting = ap.get();
-        byte[] joinData = {(byte) (config.nodeId().isEmpty() ? JOIN_FLAG_BALANCED : 0)};
+        byte[] joinData = {(byte) (chooseBalanced ? JOIN_FLAG_BALANCED : 0)};
         Message m = newRequest(List.of(new Destination.Node(admitting)), new JoinReq(self, joinData),
             List.of(new PeerDirectory(List.of(selfRecord()))));
         originate(m, targetFor(admitting), "join at " + admitting.shortHex(), (ans, err) -> {
@@ -366,6 +372,11 @@ public final class ChordPeer {
     }
 
     private void failJoin(String reason) {
+        if (joinFuture == null && state == PeerState.JOINING) {
+            // a move to rebalance the ring could not rejoin yet: keep trying
+            rejoinAt = now() + config.stabilizeInterval().toMillis();
+            return;
+        }
         if (joinFuture != null) {
             joinFuture.completeExceptionally(new OverlayException.JoinFailed(reason));
             joinFuture = null;
@@ -1196,6 +1207,87 @@ public final class ChordPeer {
         });
     }
 
+    // ---------------------------------------------------------------- rebalancing
+
+    /**
+     * Keeps the largest range within twice the mean after departures (docs/overlay.md). Every peer
+     * evaluates the same rule on its view: if the largest range exceeds 2/N, the peer whose
+     * removal merges the smallest pair of adjacent ranges (its own and its successor's, not
+     * touching the largest) moves to the middle of the largest range. Only that peer acts, and only
+     * when it has reached the same verdict on two checks in a row, so views can settle first.
+     */
+    private void checkBalance() {
+        List<NodeId> ids = new ArrayList<>(view.aliveIds());
+        int n = ids.size();
+        if (n < 3) {
+            balanceStrikes = 0;
+            return;
+        }
+        double[] r = new double[n];
+        int largest = 0;
+        for (int i = 0; i < n; i++) {
+            r[i] = IdInterval.openClosed(ids.get((i - 1 + n) % n), ids.get(i)).fraction();
+            if (r[i] > r[largest]) {
+                largest = i;
+            }
+        }
+        int mover = -1;
+        if (r[largest] * n > 2.0) {
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < n; i++) {
+                if (i == largest || i == (largest - 1 + n) % n) {
+                    continue;
+                }
+                double merged = r[i] + r[(i + 1) % n];
+                if (merged < best) {
+                    best = merged;
+                    mover = i;
+                }
+            }
+            if (best >= r[largest]) {
+                mover = -1;
+            }
+        }
+        if (mover < 0 || !ids.get(mover).equals(self)) {
+            balanceStrikes = 0;
+            return;
+        }
+        if (++balanceStrikes < 2) {
+            return;
+        }
+        balanceStrikes = 0;
+        relocate();
+    }
+
+    /**
+     * Moves this peer: tells its neighbors the old Node-ID leaves (§10.9), then joins again with
+     * a balanced Node-ID, which lands in the largest range. The process stays up throughout.
+     */
+    private void relocate() {
+        stats.relocations++;
+        PeerRecord gone = new PeerRecord(self, config.self(), incarnation, PeerStatus.LEFT);
+        for (NodeId n : neighbors.all()) {
+            boolean toPred = neighbors.predecessors().contains(n);
+            ChordLeaveData data = toPred ? new ChordLeaveData(true, neighbors.successors())
+                : new ChordLeaveData(false, neighbors.predecessors());
+            Message m = newRequest(List.of(new Destination.Node(n)), new LeaveReq(self, data),
+                List.of(new PeerDirectory(List.of(gone))));
+            originate(m, targetFor(n), "leave to " + n.shortHex(), (ans, err) -> { });
+        }
+        rumor(gone);
+        List<PeerAddress> via = new ArrayList<>();
+        for (NodeId n : neighbors.all()) {
+            view.address(n).ifPresent(via::add);
+        }
+        setSelf(NodeId.random(random));
+        state = PeerState.JOINING;
+        chooseBalanced = true;
+        bootstraps = List.copyOf(via);
+        joinAttempts = 0;
+        joinRefusals = 0;
+        chooseIdAndJoin();
+    }
+
     // ---------------------------------------------------------------- time
 
     /** Runs whatever is due: retransmissions, stabilization, finger refresh, gossip, expiry. */
@@ -1208,8 +1300,17 @@ public final class ChordPeer {
             }
         }
         replay.expire(t);
+        if (state == PeerState.JOINING && rejoinAt > 0 && t >= rejoinAt) {
+            rejoinAt = 0;
+            joinAttempts = 0;
+            attachToAdmittingPeer();
+        }
         if (!isMember()) {
             return;
+        }
+        if (config.fullMembership() && config.rebalance() && state == PeerState.ACTIVE && t >= nextBalanceCheck) {
+            nextBalanceCheck = t + 2 * config.stabilizeInterval().toMillis();
+            checkBalance();
         }
         if (t >= nextStabilize) {
             nextStabilize = t + jitter(config.stabilizeInterval().toMillis());
@@ -1274,5 +1375,6 @@ public final class ChordPeer {
         public long gossipSent;
         public long failuresDetected;
         public long joins;
+        public long relocations;
     }
 }

@@ -44,4 +44,40 @@ class BalanceSimulationTest {
         }
         System.out.println("balance after joins: worst largest/mean over 20 seeds, N=3..50: " + worst);
     }
+
+    /**
+     * From 50 peers, random peers leave one by one (gracefully or by crashing) down to 3; after
+     * each departure the peers that chose their Node-IDs move to re-split oversized ranges, so the
+     * largest range is back within twice the mean for every N, over 20 seeds.
+     */
+    @Test
+    void largestRangeStaysWithinTwiceTheMeanAfterRandomLeaves() {
+        long base = Long.getLong("sim.seed", System.nanoTime());
+        double worst = 0;
+        long moves = 0;
+        for (int s = 0; s < 20; s++) {
+            long seed = base + s;
+            ChordSimulation sim = new ChordSimulation(seed, ChordSimulation::fastTimers);
+            sim.grow(50, 200);
+            sim.runFor(3_000);
+            for (int n = 49; n >= 3; n--) {
+                List<ChordSimulation.SimPeer> live = sim.livePeers();
+                ChordSimulation.SimPeer victim = live.get(sim.random.nextInt(live.size()));
+                if (sim.random.nextBoolean()) {
+                    sim.leave(victim);
+                } else {
+                    sim.crash(victim);
+                }
+                sim.runFor(15_000);
+                TreeSet<NodeId> ring = sim.trueRing();
+                double ratio = largestToMean(ring);
+                worst = Math.max(worst, ratio);
+                assertTrue(ring.size() == n, "seed " + seed + ": expected " + n + " members, have " + ring.size());
+                assertTrue(ratio <= 2.0, "seed " + seed + ", N=" + n + ": largest range is " + ratio + "x the mean");
+            }
+            moves += sim.peers().stream().mapToLong(p -> p.peer.stats().relocations).sum();
+        }
+        System.out.println("balance after leaves: worst largest/mean over 20 seeds, N=49..3: " + worst
+            + ", moves " + moves);
+    }
 }

@@ -18,6 +18,7 @@ import org.sipring.peer.overlay.link.Link;
 import org.sipring.peer.overlay.link.LinkListener;
 import org.sipring.peer.overlay.link.LinkTarget;
 import org.sipring.peer.overlay.message.Destination;
+import org.sipring.peer.overlay.message.ErrorCode;
 import org.sipring.peer.overlay.message.ForwardingHeader;
 import org.sipring.peer.overlay.message.Message;
 import org.sipring.peer.overlay.message.MessageBody;
@@ -149,5 +150,44 @@ class ChordPeerRequestTest {
         assertEquals(500_000_000L, body.info().get(0).value(), "(c0.., 40..] is half the ring, in parts per billion");
         PeerDirectory dir = assertInstanceOf(PeerDirectory.class, probeAns.extensions().get(0));
         assertEquals(peer.nodeId(), dir.records().get(0).id(), "the answer names the responder");
+    }
+
+    @Test
+    void ttlAboveTheInitialValueOrExhaustedAndLoopsAreAnsweredWithErrors() {
+        peer.join(List.of(), new CompletableFuture<>());
+        NodeId other = NodeId.fromHex("c0000000000000000000000000000000");
+        ForwardingHeader h = new ForwardingHeader(ForwardingHeader.overlayId("test.sipring"), 1, 100, 1, 0,
+            List.of(), List.of(new Destination.Node(peer.nodeId())), new byte[0]);
+        peer.onMessage(1, null, new Message(h, new MessageBody.UpdateReq(1, MessageBody.UpdateType.PEER_READY,
+            List.of(), List.of(), List.of()), List.of(new PeerDirectory(
+            List.of(new PeerRecord(other, SimNetwork.address(2), 1, PeerStatus.ALIVE))))));
+        link.sent.clear();
+
+        ResourceId elsewhere = ResourceId.fromHex("90000000000000000000000000000000");
+        ForwardingHeader tooHigh = new ForwardingHeader(ForwardingHeader.overlayId("test.sipring"), 1, 101, 10, 0,
+            List.of(), List.of(new Destination.Resource(elsewhere)), new byte[0]);
+        peer.onMessage(2, null, new Message(tooHigh, new MessageBody.PingReq(0), List.of()));
+        ForwardingHeader exhausted = new ForwardingHeader(ForwardingHeader.overlayId("test.sipring"), 1, 0, 11, 0,
+            List.of(), List.of(new Destination.Resource(elsewhere)), new byte[0]);
+        peer.onMessage(3, null, new Message(exhausted, new MessageBody.PingReq(0), List.of()));
+        ForwardingHeader fine = new ForwardingHeader(ForwardingHeader.overlayId("test.sipring"), 1, 5, 12, 0,
+            List.of(), List.of(new Destination.Resource(elsewhere)), new byte[0]);
+        peer.onMessage(4, null, new Message(fine, new MessageBody.PingReq(0), List.of()));
+
+        List<Sent> out = List.copyOf(link.sent);
+        assertEquals(ErrorCode.TTL_EXCEEDED,
+            ((MessageBody.Error) out.get(0).message().body()).errorCode(), "ttl above initial-ttl (§6.3.2)");
+        assertEquals(ErrorCode.TTL_EXCEEDED,
+            ((MessageBody.Error) out.get(1).message().body()).errorCode(), "ttl 0 and not for this peer");
+        Message forwarded = out.get(2).message();
+        assertEquals(4, forwarded.header().ttl(), "a forwarded request loses one ttl");
+        assertEquals(1, forwarded.header().viaList().size(), "and names its previous hop in the Via list");
+        assertInstanceOf(Destination.Opaque.class, forwarded.header().viaList().get(0));
+
+        // the forwarded request comes back: this peer's own Via entry reveals the loop
+        link.sent.clear();
+        peer.onMessage(5, null, forwarded);
+        MessageBody.Error loop = assertInstanceOf(MessageBody.Error.class, link.sent.get(0).message().body());
+        assertEquals(ErrorCode.INVALID_MESSAGE, loop.errorCode());
     }
 }

@@ -28,7 +28,7 @@ public final class NettyLinkFactory implements LinkFactory {
             .map(t -> LinkConfig.Tls.of(t.certificate(), t.privateKey(), t.ca()))
             .orElse(LinkConfig.Tls.DISABLED);
         LinkConfig config = new LinkConfig(settings.listen().toSocketAddress(), tls, settings.maxMessageSize(),
-            LinkConfig.DEFAULT_LINK_DEAD_TIMEOUT, LinkConfig.DEFAULT_CONNECT_TIMEOUT, settings.threads(),
+            settings.linkDeadTimeout(), LinkConfig.DEFAULT_CONNECT_TIMEOUT, settings.threads(),
             LinkConfig.DEFAULT_MAX_QUEUED_MESSAGES, LinkConfig.DEFAULT_MAX_UNACKED_FRAMES,
             LinkConfig.DEFAULT_OUTBOUND_IDLE_TIMEOUT);
         MessageCodec codec = new MessageCodec(kinds, settings.maxMessageSize());

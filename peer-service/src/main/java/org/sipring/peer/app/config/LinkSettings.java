@@ -1,5 +1,6 @@
 package org.sipring.peer.app.config;
 
+import java.time.Duration;
 import java.util.Optional;
 import org.sipring.peer.overlay.PeerAddress;
 
@@ -11,9 +12,11 @@ import org.sipring.peer.overlay.PeerAddress;
  * @param threads        event-loop threads, bounded for small machines
  * @param tls            TLS files, or empty for plain TCP
  * @param maxMessageSize largest RELOAD message accepted or sent, in bytes
+ * @param linkDeadTimeout a connection whose frames stay unacknowledged this long is closed
+ *                        (RFC 6940 §6.6.5, default 30 s)
  */
 public record LinkSettings(String overlayName, PeerAddress listen, int threads, Optional<TlsFiles> tls,
-                           int maxMessageSize) {
+                           int maxMessageSize, Duration linkDeadTimeout) {
 
     public LinkSettings {
         if (threads < 1) {

@@ -62,6 +62,9 @@ public class OverlayProperties {
     @Max(value = 16, message = "must be at most 16")
     private int linkThreads = 2;
 
+    /** Close a link whose frames stay unacknowledged this long (RFC 6940 §6.6.5). */
+    private Duration linkDeadTimeout;
+
     /** First pause between failed join attempts; doubles up to {@link #joinRetryMax}. */
     private Duration joinRetryInitial = Duration.ofSeconds(1);
     private Duration joinRetryMax = Duration.ofSeconds(30);
@@ -207,6 +210,14 @@ public class OverlayProperties {
 
     public void setRebalance(Boolean rebalance) {
         this.rebalance = rebalance;
+    }
+
+    public Duration getLinkDeadTimeout() {
+        return linkDeadTimeout;
+    }
+
+    public void setLinkDeadTimeout(Duration linkDeadTimeout) {
+        this.linkDeadTimeout = linkDeadTimeout;
     }
 
     public int getLinkThreads() {

@@ -34,7 +34,8 @@ public final class PeerSettingsFactory {
         Optional<NodeId> nodeId = nodeId(overlay.getNodeId(), dataDir);
         ChordConfig chord = chordConfig(overlay, listen, nodeId);
         LinkSettings link = new LinkSettings(chord.overlayName(), listen, overlay.getLinkThreads(), tls(overlay.getTls()),
-            chord.maxMessageSize());
+            chord.maxMessageSize(), positive("peer.overlay.link-dead-timeout", overlay.getLinkDeadTimeout(),
+                Duration.ofSeconds(30)));
         JoinPolicy join = joinPolicy(overlay, bootstrap);
         return new PeerSettings(chord, link, join, dataDir, tokens(api));
     }

@@ -121,6 +121,22 @@ class PeerSettingsFactoryTest {
         overlay.setStabilizeInterval(null);
         overlay.setJoinRetryMax(Duration.ofMillis(10));
         fails("peer.overlay.join-retry-max", "join-retry-initial");
+        overlay.setJoinRetryMax(null);
+        overlay.setLinkDeadTimeout(Duration.ofSeconds(-1));
+        fails("peer.overlay.link-dead-timeout", "positive");
+    }
+
+    @Test
+    void linkDeadTimeoutAndRebalanceAreSettable() {
+        assertThat(build().link().linkDeadTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(build().chord().rebalance()).isTrue();
+        overlay.setLinkDeadTimeout(Duration.ofSeconds(10));
+        overlay.setRebalance(false);
+        assertThat(build().link().linkDeadTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(build().chord().rebalance()).isFalse();
+        overlay.setRebalance(true);
+        overlay.setNodeId("0123456789abcdef0123456789abcdef");
+        assertThat(build().chord().rebalance()).as("a configured Node-ID stays put").isFalse();
     }
 
     @Test

@@ -1,10 +1,11 @@
 package org.sipring.peer.overlay.topology.chord;
 
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.sipring.peer.overlay.PeerAddress;
@@ -79,9 +80,9 @@ final class MembershipView {
         return Optional.of(s != null ? s : alive.firstKey());
     }
 
-    /** Live peers in id order. */
-    Collection<NodeId> aliveIds() {
-        return alive.keySet();
+    /** Live peers in id order (a read-only view). */
+    NavigableSet<NodeId> aliveIds() {
+        return Collections.unmodifiableNavigableSet(alive.navigableKeySet());
     }
 
     List<PeerRecord> aliveRecords() {

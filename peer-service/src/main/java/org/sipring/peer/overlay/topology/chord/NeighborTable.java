@@ -1,10 +1,9 @@
 package org.sipring.peer.overlay.topology.chord;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.NavigableSet;
 import java.util.Set;
 import org.sipring.peer.overlay.id.IdInterval;
 import org.sipring.peer.overlay.id.NodeId;
@@ -28,43 +27,39 @@ final class NeighborTable {
     }
 
     /**
-     * Recomputes both sides from the live candidates (self excluded). In a ring smaller than
-     * 2 * size the same peer can be both a successor and a predecessor, as in any small Chord ring.
+     * Recomputes both sides from the live peers, given in id order (self, if present, is skipped):
+     * the successors are the next peers walking up from self, wrapping past the top of the id
+     * space, the predecessors the next walking down. O(size * log n) on a sorted set of n peers. In
+     * a ring smaller than 2 * size the same peer can be both a successor and a predecessor, as in
+     * any small Chord ring.
      *
      * @return true if either list changed
      */
-    boolean rebuild(Collection<NodeId> liveCandidates) {
-        List<NodeId> others = new ArrayList<>(liveCandidates.size());
-        for (NodeId n : liveCandidates) {
-            if (!n.equals(self)) {
-                others.add(n);
-            }
-        }
-        List<NodeId> succ = nearest(others, Comparator.comparing(n -> new Dist(self.distanceTo(n))));
-        List<NodeId> pred = nearest(others, Comparator.comparing(n -> new Dist(n.distanceTo(self))));
+    boolean rebuild(NavigableSet<NodeId> live) {
+        List<NodeId> succ = walk(live, true);
+        List<NodeId> pred = walk(live, false);
         boolean changed = !succ.equals(successors) || !pred.equals(predecessors);
         successors = succ;
         predecessors = pred;
         return changed;
     }
 
-    private List<NodeId> nearest(List<NodeId> others, Comparator<NodeId> order) {
-        if (others.size() <= size) {
-            List<NodeId> sorted = new ArrayList<>(others);
-            sorted.sort(order);
-            return List.copyOf(sorted);
-        }
-        // partial selection: others can be the whole membership view (thousands of peers)
-        java.util.PriorityQueue<NodeId> worstFirst = new java.util.PriorityQueue<>(order.reversed());
-        for (NodeId n : others) {
-            worstFirst.add(n);
-            if (worstFirst.size() > size) {
-                worstFirst.poll();
+    private List<NodeId> walk(NavigableSet<NodeId> live, boolean up) {
+        int others = live.contains(self) ? live.size() - 1 : live.size();
+        int want = Math.min(size, others);
+        List<NodeId> out = new ArrayList<>(want);
+        NodeId cur = self;
+        while (out.size() < want) {
+            NodeId next = up ? live.higher(cur) : live.lower(cur);
+            if (next == null) {
+                next = up ? live.first() : live.last();
+            }
+            cur = next;
+            if (!next.equals(self)) {
+                out.add(next);
             }
         }
-        List<NodeId> sorted = new ArrayList<>(worstFirst);
-        sorted.sort(order);
-        return List.copyOf(sorted);
+        return List.copyOf(out);
     }
 
     List<NodeId> successors() {
@@ -90,14 +85,5 @@ final class NeighborTable {
 
     boolean isResponsibleFor(RingId k) {
         return responsibleRange().contains(k);
-    }
-
-    /** Unsigned 128-bit distance, comparable. */
-    record Dist(long[] v) implements Comparable<Dist> {
-        @Override
-        public int compareTo(Dist o) {
-            int c = Long.compareUnsigned(v[0], o.v[0]);
-            return c != 0 ? c : Long.compareUnsigned(v[1], o.v[1]);
-        }
     }
 }

@@ -71,9 +71,9 @@ class RoutingRuleTest {
     void aloneTheNeighborTableCoversTheWholeRing() {
         NodeId self = n(0x33);
         NeighborTable t = new NeighborTable(self, 3);
-        t.rebuild(List.of(self));
+        t.rebuild(new java.util.TreeSet<>(List.of(self)));
         assertTrue(t.isResponsibleFor(n(0x01)));
-        t.rebuild(List.of(self, n(0x10), n(0x20), n(0x50), n(0x90), n(0xa0)));
+        t.rebuild(new java.util.TreeSet<>(List.of(self, n(0x10), n(0x20), n(0x50), n(0x90), n(0xa0))));
         assertEquals(List.of(n(0x50), n(0x90), n(0xa0)), t.successors());
         assertEquals(List.of(n(0x20), n(0x10), n(0xa0)), t.predecessors());
         assertTrue(t.isResponsibleFor(n(0x30)));

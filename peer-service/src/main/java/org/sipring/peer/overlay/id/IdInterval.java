@@ -28,11 +28,6 @@ public record IdInterval(RingId start, RingId end) {
         return cmp < 0 ? afterStart && atOrBeforeEnd : afterStart || atOrBeforeEnd;
     }
 
-    /** True if k lies strictly between start and end, walking clockwise: (start, end). */
-    public boolean containsOpen(RingId k) {
-        return contains(k) && !k.samePoint(end);
-    }
-
     /** The arc's length as [hi, lo]; the whole ring reports 2^128 - 1 (saturated). */
     public long[] length() {
         if (isWholeRing()) {

@@ -159,18 +159,8 @@ public final class ChordOverlay implements Overlay, AutoCloseable {
         this.nodeIdListener = listener;
     }
 
-    /** The snapshot taken at the last tick; never blocks (for health checks). */
-    public PeerSnapshot lastSnapshot() {
-        return lastSnapshot;
-    }
-
     public PeerState state() {
         return lastSnapshot.state();
-    }
-
-    /** Reads driver-owned statistics on the driver thread. */
-    public <T> CompletableFuture<T> inspect(java.util.function.Function<ChordPeer, T> reader) {
-        return call(f -> f.complete(reader.apply(peer)));
     }
 
     @Override

@@ -212,10 +212,6 @@ public final class ChordPeer {
         return neighbors.predecessors();
     }
 
-    public int knownPeerCount() {
-        return view.aliveCount();
-    }
-
     /** True if this peer serves k now: it is a member and k is in (predecessor, self]. */
     public boolean isResponsibleFor(RingId k) {
         return (state == PeerState.ACTIVE || state == PeerState.DRAINING) && neighbors.isResponsibleFor(k);
@@ -348,8 +344,7 @@ public final class ChordPeer {
         if (others.isEmpty()) {
             return Optional.empty();
         }
-        NodeTableProbe probe = new NodeTableProbe(self, others);
-        return Optional.of(probe.successor());
+        return Optional.of(nearestAfter(self, others));
     }
 
     private void becomeActive() {
@@ -1336,24 +1331,18 @@ public final class ChordPeer {
         return periodMillis - spread / 2 + random.nextLong(spread);
     }
 
-    public int pendingRequests() {
-        return pending.size();
-    }
-
-    /** Neighbours in id order around this peer, for the successor of an arbitrary id set. */
-    private record NodeTableProbe(NodeId self, List<NodeId> others) {
-        NodeId successor() {
-            NodeId best = null;
-            long[] bestDist = null;
-            for (NodeId n : others) {
-                long[] d = self.distanceTo(n);
-                if (bestDist == null || RoutingRule.cmp(d, bestDist) < 0) {
-                    best = n;
-                    bestDist = d;
-                }
+    /** The peer among others nearest after self, clockwise. */
+    private static NodeId nearestAfter(NodeId self, List<NodeId> others) {
+        NodeId best = null;
+        long[] bestDist = null;
+        for (NodeId n : others) {
+            long[] d = self.distanceTo(n);
+            if (bestDist == null || RoutingRule.cmp(d, bestDist) < 0) {
+                best = n;
+                bestDist = d;
             }
-            return best;
         }
+        return best;
     }
 
     /** Counters for metrics and the simulator. Driver-thread only. */

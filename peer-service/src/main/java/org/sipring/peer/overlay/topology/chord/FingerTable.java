@@ -43,11 +43,6 @@ final class FingerTable {
         return self.plusPowerOfTwo(128 - i).plus(hi, lo);
     }
 
-    /** The lowest point of finger i's range (§10.3). */
-    static NodeId rangeStart(NodeId self, int i) {
-        return self.plusPowerOfTwo(i == 0 ? 127 : 128 - i);
-    }
-
     int size() {
         return targets.length;
     }

@@ -1205,45 +1205,13 @@ public final class ChordPeer {
     // ---------------------------------------------------------------- rebalancing
 
     /**
-     * Keeps the largest range within twice the mean after departures (docs/overlay.md). Every peer
-     * evaluates the same rule on its view: if the largest range exceeds 2/N, the peer whose
-     * removal merges the smallest pair of adjacent ranges (its own and its successor's, not
-     * touching the largest) moves to the middle of the largest range. Only that peer acts, and only
-     * when it has reached the same verdict on two checks in a row, so views can settle first.
+     * Keeps the largest range within twice the mean after departures ({@link RebalanceRule}). Only
+     * the peer the rule names moves, and only when it has reached the same verdict on two checks
+     * in a row, so that views can settle first.
      */
     private void checkBalance() {
-        List<NodeId> ids = new ArrayList<>(view.aliveIds());
-        int n = ids.size();
-        if (n < 3) {
-            balanceStrikes = 0;
-            return;
-        }
-        double[] r = new double[n];
-        int largest = 0;
-        for (int i = 0; i < n; i++) {
-            r[i] = IdInterval.openClosed(ids.get((i - 1 + n) % n), ids.get(i)).fraction();
-            if (r[i] > r[largest]) {
-                largest = i;
-            }
-        }
-        int mover = -1;
-        if (r[largest] * n > 2.0) {
-            double best = Double.MAX_VALUE;
-            for (int i = 0; i < n; i++) {
-                if (i == largest || i == (largest - 1 + n) % n) {
-                    continue;
-                }
-                double merged = r[i] + r[(i + 1) % n];
-                if (merged < best) {
-                    best = merged;
-                    mover = i;
-                }
-            }
-            if (best >= r[largest]) {
-                mover = -1;
-            }
-        }
-        if (mover < 0 || !ids.get(mover).equals(self)) {
+        boolean me = RebalanceRule.mover(view.aliveIds()).map(self::equals).orElse(false);
+        if (!me) {
             balanceStrikes = 0;
             return;
         }

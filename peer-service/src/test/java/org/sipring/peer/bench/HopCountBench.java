@@ -143,21 +143,10 @@ public final class HopCountBench {
         return ring;
     }
 
-    static List<NodeId> trueSuccessors(TreeSet<NodeId> ring, NodeId id, int n) {
-        List<NodeId> out = new ArrayList<>();
-        NodeId cur = id;
-        while (out.size() < Math.min(n, ring.size() - 1)) {
-            NodeId next = ring.higher(cur);
-            cur = next != null ? next : ring.first();
-            out.add(cur);
-        }
-        return out;
-    }
-
     int successorMismatches(TreeSet<NodeId> ring) {
         int bad = 0;
         for (ChordPeer p : peers) {
-            if (p.state() == PeerState.ACTIVE && !p.successors().equals(trueSuccessors(ring, p.nodeId(), 5))) {
+            if (p.state() == PeerState.ACTIVE && !p.successors().equals(ChordSimulation.walk(ring, p.nodeId(), 5, true))) {
                 bad++;
             }
         }

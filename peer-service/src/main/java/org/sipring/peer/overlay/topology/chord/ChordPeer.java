@@ -399,12 +399,23 @@ public final class ChordPeer {
         }
         leaveFuture = done;
         state = PeerState.DRAINING;
+        sendLeaves(this::finishLeave);
+    }
+
+    /**
+     * Sends a LeaveReq for the current Node-ID to every neighbor (§10.9): successors to the
+     * predecessors, predecessors to the successors, with their addresses; runs whenDone once every
+     * neighbor has answered or timed out.
+     *
+     * @return the departure record of the current Node-ID
+     */
+    private PeerRecord sendLeaves(Runnable whenDone) {
         PeerRecord gone = new PeerRecord(self, config.self(), incarnation, PeerStatus.LEFT);
         Set<NodeId> targets = neighbors.all();
         int[] outstanding = {targets.size()};
         if (targets.isEmpty()) {
-            finishLeave();
-            return;
+            whenDone.run();
+            return gone;
         }
         for (NodeId n : targets) {
             boolean toPred = neighbors.predecessors().contains(n);
@@ -419,10 +430,11 @@ public final class ChordPeer {
                 List.of(new PeerDirectory(records)));
             originate(m, targetFor(n), "leave to " + n.shortHex(), (ans, err) -> {
                 if (--outstanding[0] == 0) {
-                    finishLeave();
+                    whenDone.run();
                 }
             });
         }
+        return gone;
     }
 
     private void finishLeave() {
@@ -1228,15 +1240,7 @@ public final class ChordPeer {
      */
     private void relocate() {
         stats.relocations++;
-        PeerRecord gone = new PeerRecord(self, config.self(), incarnation, PeerStatus.LEFT);
-        for (NodeId n : neighbors.all()) {
-            boolean toPred = neighbors.predecessors().contains(n);
-            ChordLeaveData data = toPred ? new ChordLeaveData(true, neighbors.successors())
-                : new ChordLeaveData(false, neighbors.predecessors());
-            Message m = newRequest(List.of(new Destination.Node(n)), new LeaveReq(self, data),
-                List.of(new PeerDirectory(List.of(gone))));
-            originate(m, targetFor(n), "leave to " + n.shortHex(), (ans, err) -> { });
-        }
+        PeerRecord gone = sendLeaves(() -> { });
         rumor(gone);
         List<PeerAddress> via = new ArrayList<>();
         for (NodeId n : neighbors.all()) {

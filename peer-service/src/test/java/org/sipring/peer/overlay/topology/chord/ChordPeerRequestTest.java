@@ -62,6 +62,20 @@ class ChordPeerRequestTest {
         .withTimers(Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60));
     private final ChordPeer peer = new ChordPeer(config, link, clock, new SplittableRandom(3), null);
 
+    /**
+     * Tells the peer, through an Update, of a second live peer at c0.., which then owns
+     * (40.., c0..] while this peer owns (c0.., 40..].
+     */
+    private NodeId learnOtherPeer() {
+        NodeId other = NodeId.fromHex("c0000000000000000000000000000000");
+        ForwardingHeader h = new ForwardingHeader(ForwardingHeader.overlayId("test.sipring"), 1, 100, 1, 0,
+            List.of(), List.of(new Destination.Node(peer.nodeId())), new byte[0]);
+        peer.onMessage(1, null, new Message(h, new MessageBody.UpdateReq(1, MessageBody.UpdateType.PEER_READY,
+            List.of(), List.of(), List.of()), List.of(new PeerDirectory(
+            List.of(new PeerRecord(other, SimNetwork.address(2), 1, PeerStatus.ALIVE))))));
+        return other;
+    }
+
     private Message ping(long txId) {
         ForwardingHeader h = new ForwardingHeader(ForwardingHeader.overlayId("test.sipring"), 1, 100, txId, 0,
             List.of(), List.of(new Destination.Node(peer.nodeId())), new byte[0]);
@@ -92,14 +106,8 @@ class ChordPeerRequestTest {
     @Test
     void anUnansweredRequestIsSentFiveTimesThenFails() {
         peer.join(List.of(), new CompletableFuture<>());
-        // a second, fake peer in the view makes k routable elsewhere: learn it through an Update
-        NodeId other = NodeId.fromHex("c0000000000000000000000000000000");
-        ForwardingHeader h = new ForwardingHeader(ForwardingHeader.overlayId("test.sipring"), 1, 100, 1, 0,
-            List.of(), List.of(new Destination.Node(peer.nodeId())), new byte[0]);
-        peer.onMessage(1, null, new Message(h, new MessageBody.UpdateReq(1, MessageBody.UpdateType.PEER_READY,
-            List.of(), List.of(), List.of()), List.of(new PeerDirectory(
-            List.of(new PeerRecord(other, SimNetwork.address(2), 1,
-                PeerStatus.ALIVE))))));
+        // a second, fake peer in the view makes k routable elsewhere
+        learnOtherPeer();
         link.sent.clear();
 
         CompletableFuture<PeerInfo> result = new CompletableFuture<>();
@@ -119,12 +127,7 @@ class ChordPeerRequestTest {
     @Test
     void routeQueryNamesTheNextHopAndProbeNamesTheResponder() {
         peer.join(List.of(), new CompletableFuture<>());
-        NodeId other = NodeId.fromHex("c0000000000000000000000000000000");
-        ForwardingHeader h = new ForwardingHeader(ForwardingHeader.overlayId("test.sipring"), 1, 100, 1, 0,
-            List.of(), List.of(new Destination.Node(peer.nodeId())), new byte[0]);
-        peer.onMessage(1, null, new Message(h, new MessageBody.UpdateReq(1, MessageBody.UpdateType.PEER_READY,
-            List.of(), List.of(), List.of()), List.of(new PeerDirectory(
-            List.of(new PeerRecord(other, SimNetwork.address(2), 1, PeerStatus.ALIVE))))));
+        NodeId other = learnOtherPeer();
         link.sent.clear();
 
         ForwardingHeader q = new ForwardingHeader(ForwardingHeader.overlayId("test.sipring"), 1, 100, 2, 0,
@@ -155,12 +158,7 @@ class ChordPeerRequestTest {
     @Test
     void ttlAboveTheInitialValueOrExhaustedAndLoopsAreAnsweredWithErrors() {
         peer.join(List.of(), new CompletableFuture<>());
-        NodeId other = NodeId.fromHex("c0000000000000000000000000000000");
-        ForwardingHeader h = new ForwardingHeader(ForwardingHeader.overlayId("test.sipring"), 1, 100, 1, 0,
-            List.of(), List.of(new Destination.Node(peer.nodeId())), new byte[0]);
-        peer.onMessage(1, null, new Message(h, new MessageBody.UpdateReq(1, MessageBody.UpdateType.PEER_READY,
-            List.of(), List.of(), List.of()), List.of(new PeerDirectory(
-            List.of(new PeerRecord(other, SimNetwork.address(2), 1, PeerStatus.ALIVE))))));
+        NodeId other = learnOtherPeer();
         link.sent.clear();
 
         ResourceId elsewhere = ResourceId.fromHex("90000000000000000000000000000000");

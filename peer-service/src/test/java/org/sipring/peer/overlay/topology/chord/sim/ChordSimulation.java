@@ -188,12 +188,20 @@ public final class ChordSimulation {
 
     /** The n live members after id, clockwise. */
     public List<NodeId> trueSuccessors(NodeId id, int n) {
-        TreeSet<NodeId> ring = trueRing();
+        return walk(trueRing(), id, n, true);
+    }
+
+    /**
+     * The n members of a ring nearest to id, walking clockwise (up) or counter-clockwise, id
+     * itself excluded.
+     */
+    public static List<NodeId> walk(TreeSet<NodeId> ring, NodeId id, int n, boolean up) {
         List<NodeId> out = new ArrayList<>();
         NodeId cur = id;
-        while (out.size() < Math.min(n, ring.size() - 1)) {
-            NodeId next = ring.higher(cur);
-            cur = next != null ? next : ring.first();
+        int others = ring.contains(id) ? ring.size() - 1 : ring.size();
+        while (out.size() < Math.min(n, others)) {
+            NodeId next = up ? ring.higher(cur) : ring.lower(cur);
+            cur = next != null ? next : (up ? ring.first() : ring.last());
             out.add(cur);
         }
         return out;
@@ -227,15 +235,7 @@ public final class ChordSimulation {
 
     /** The n live members before id, counter-clockwise. */
     public List<NodeId> truePredecessors(NodeId id, int n) {
-        TreeSet<NodeId> ring = trueRing();
-        List<NodeId> out = new ArrayList<>();
-        NodeId cur = id;
-        while (out.size() < Math.min(n, ring.size() - 1)) {
-            NodeId prev = ring.lower(cur);
-            cur = prev != null ? prev : ring.last();
-            out.add(cur);
-        }
-        return out;
+        return walk(trueRing(), id, n, false);
     }
 
     private static List<String> shorts(List<NodeId> ids) {

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Objects;
 import org.sipring.peer.overlay.DataModel;
 import org.sipring.peer.overlay.PeerAddress;
+import org.sipring.peer.overlay.Slot;
+import org.sipring.peer.overlay.SlotKey;
 import org.sipring.peer.overlay.StoredValue;
+import org.sipring.peer.overlay.id.IdInterval;
 import org.sipring.peer.overlay.id.NodeId;
 import org.sipring.peer.overlay.id.ResourceId;
 
@@ -580,6 +583,189 @@ public sealed interface MessageBody {
         public FetchKindResponse {
             checkKind(kind);
             values = List.copyOf(values);
+        }
+    }
+
+    // ---------------------------------------------------------------- private extensions (exp_a, exp_b)
+
+    /**
+     * A StoreReq or FetchReq naming a kind this peer does not know (§7.4.1.2): decoded this far so
+     * that it can be answered with Error_Unknown_Kind instead of closing the link, and forwarded
+     * unchanged. {@code body} is the undecoded message_body.
+     */
+    record UnknownKindReq(MessageCode requestCode, ResourceId resource, List<Long> unknownKinds, byte[] body)
+        implements MessageBody {
+        public UnknownKindReq {
+            if (requestCode != MessageCode.STORE_REQ && requestCode != MessageCode.FETCH_REQ) {
+                throw new IllegalArgumentException("only Store and Fetch name kinds: " + requestCode);
+            }
+            Objects.requireNonNull(resource, "resource");
+            unknownKinds = List.copyOf(unknownKinds);
+            body = body.clone();
+        }
+
+        public MessageCode code() {
+            return requestCode;
+        }
+
+        @Override
+        public byte[] body() {
+            return body.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof UnknownKindReq u && requestCode == u.requestCode && resource.equals(u.resource)
+                && unknownKinds.equals(u.unknownKinds) && Arrays.equals(body, u.body);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(requestCode, resource, unknownKinds, Arrays.hashCode(body));
+        }
+    }
+
+    /** exp_a request: one range-synchronization operation between neighbors. */
+    record SyncReq(SyncOp op) implements MessageBody {
+        public SyncReq {
+            Objects.requireNonNull(op, "op");
+        }
+
+        public MessageCode code() {
+            return MessageCode.EXP_A_REQ;
+        }
+    }
+
+    /** exp_a answer: the result of the operation of the same type. */
+    record SyncAns(SyncResult result) implements MessageBody {
+        public SyncAns {
+            Objects.requireNonNull(result, "result");
+        }
+
+        public MessageCode code() {
+            return MessageCode.EXP_A_ANS;
+        }
+    }
+
+    sealed interface SyncOp {
+    }
+
+    /**
+     * Asks for digests of the slots in a range, split into {@code buckets} equal arcs, counting
+     * only elements stored before {@code settledBefore} (so writes in flight do not show).
+     */
+    record DigestOp(IdInterval range, int buckets, long settledBefore) implements SyncOp {
+        public DigestOp {
+            Objects.requireNonNull(range, "range");
+            if (buckets < 1 || buckets > 4096) {
+                throw new IllegalArgumentException("buckets must be 1..4096: " + buckets);
+            }
+        }
+    }
+
+    /**
+     * Asks for the slots of a range in ring order, resuming strictly after {@code after} (null for
+     * the start), at most {@code maxSlots} slots and about {@code maxBytes} bytes. A non-zero
+     * {@code mirrorMillis} asks the answering peer to copy every write it applies in the range to
+     * the requester for that long (a joiner taking the range over).
+     */
+    record PullOp(IdInterval range, SlotKey after, int maxSlots, int maxBytes, long mirrorMillis) implements SyncOp {
+        public PullOp {
+            Objects.requireNonNull(range, "range");
+            if (maxSlots < 1 || maxBytes < 1 || mirrorMillis < 0) {
+                throw new IllegalArgumentException("maxSlots, maxBytes must be positive, mirrorMillis >= 0");
+            }
+        }
+    }
+
+    /** Hands slots to the receiver, which merges them by the RELOAD rules (generation, storage_time). */
+    record PushOp(List<Slot> slots) implements SyncOp {
+        public PushOp {
+            slots = List.copyOf(slots);
+        }
+    }
+
+    sealed interface SyncResult {
+    }
+
+    /** One hash and one slot count per bucket of the {@link DigestOp}. */
+    record DigestResult(List<Long> hashes, List<Long> counts) implements SyncResult {
+        public DigestResult {
+            hashes = List.copyOf(hashes);
+            counts = List.copyOf(counts);
+            if (hashes.size() != counts.size()) {
+                throw new IllegalArgumentException("one count per hash");
+            }
+        }
+    }
+
+    /** A batch of a {@link PullOp}; {@code complete} when nothing of the range follows it. */
+    record PullResult(List<Slot> slots, boolean complete) implements SyncResult {
+        public PullResult {
+            slots = List.copyOf(slots);
+        }
+    }
+
+    /** How many of the pushed slots changed something at the receiver. */
+    record PushResult(int merged) implements SyncResult {
+    }
+
+    /**
+     * exp_b request: runs the named procedure on one slot at the responsible peer, as one atomic
+     * read-modify-write (the procedure is registered at every peer; the argument is its input).
+     */
+    record SlotUpdateReq(ResourceId resource, long kind, String procedure, byte[] argument) implements MessageBody {
+        public SlotUpdateReq {
+            Objects.requireNonNull(resource, "resource");
+            checkKind(kind);
+            Objects.requireNonNull(procedure, "procedure");
+            argument = argument.clone();
+        }
+
+        public MessageCode code() {
+            return MessageCode.EXP_B_REQ;
+        }
+
+        @Override
+        public byte[] argument() {
+            return argument.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SlotUpdateReq u && resource.equals(u.resource) && kind == u.kind
+                && procedure.equals(u.procedure) && Arrays.equals(argument, u.argument);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(resource, kind, procedure, Arrays.hashCode(argument));
+        }
+    }
+
+    /** exp_b answer: the slot's generation after the update and the procedure's reply. */
+    record SlotUpdateAns(long generation, byte[] reply) implements MessageBody {
+        public SlotUpdateAns {
+            reply = reply.clone();
+        }
+
+        public MessageCode code() {
+            return MessageCode.EXP_B_ANS;
+        }
+
+        @Override
+        public byte[] reply() {
+            return reply.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SlotUpdateAns u && generation == u.generation && Arrays.equals(reply, u.reply);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Long.hashCode(generation) + Arrays.hashCode(reply);
         }
     }
 

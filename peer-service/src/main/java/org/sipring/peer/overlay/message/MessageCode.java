@@ -19,6 +19,10 @@ public enum MessageCode {
     STAT_REQ(0x19), STAT_ANS(0x1a),
     APP_ATTACH_REQ(0x1d), APP_ATTACH_ANS(0x1e),
     CONFIG_UPDATE_REQ(0x21), CONFIG_UPDATE_ANS(0x22),
+    /** exp_a: range synchronization between neighbors (digest, pull, push); docs/protocol.md. */
+    EXP_A_REQ(0x23), EXP_A_ANS(0x24),
+    /** exp_b: an atomic read-modify-write of one slot at its responsible peer; docs/protocol.md. */
+    EXP_B_REQ(0x25), EXP_B_ANS(0x26),
     ERROR(0xffff);
 
     private static final Map<Integer, MessageCode> BY_VALUE = new HashMap<>();

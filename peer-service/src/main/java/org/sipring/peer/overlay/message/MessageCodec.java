@@ -605,7 +605,7 @@ public final class MessageCodec {
             case FETCH_REQ -> readFetchReq(r);
             case FETCH_ANS -> readFetchAns(r);
             case FIND_REQ, FIND_ANS, STAT_REQ, STAT_ANS, APP_ATTACH_REQ, APP_ATTACH_ANS, CONFIG_UPDATE_REQ,
-                CONFIG_UPDATE_ANS -> throw new UnknownMessageCodeException(code.value());
+                CONFIG_UPDATE_ANS, EXP_A_REQ, EXP_A_ANS, EXP_B_REQ, EXP_B_ANS -> throw new UnknownMessageCodeException(code.value());
         };
     }
 

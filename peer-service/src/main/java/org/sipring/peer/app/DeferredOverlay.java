@@ -11,6 +11,7 @@ import org.sipring.peer.overlay.PeerInfo;
 import org.sipring.peer.overlay.PeerSnapshot;
 import org.sipring.peer.overlay.StoreResult;
 import org.sipring.peer.overlay.StoredValue;
+import org.sipring.peer.overlay.UpdateResult;
 
 /**
  * The overlay, built when the peer starts rather than when the application context is assembled:
@@ -80,6 +81,11 @@ final class DeferredOverlay implements OverlayRuntime {
     @Override
     public CompletableFuture<List<StoredValue>> fetch(String resourceName, Kind kind) {
         return call(d -> d.fetch(resourceName, kind));
+    }
+
+    @Override
+    public CompletableFuture<UpdateResult> update(String resourceName, Kind kind, String procedure, byte[] argument) {
+        return call(d -> d.update(resourceName, kind, procedure, argument));
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.sipring.peer.overlay.PeerInfo;
 import org.sipring.peer.overlay.PeerSnapshot;
 import org.sipring.peer.overlay.StoreResult;
 import org.sipring.peer.overlay.StoredValue;
+import org.sipring.peer.overlay.UpdateResult;
 import org.sipring.peer.overlay.topology.chord.ChordOverlay;
 
 /** An {@link Overlay} the composition root can start and close: the running peer's overlay. */
@@ -21,8 +22,8 @@ public interface OverlayRuntime extends Overlay, AutoCloseable {
     @Override
     void close();
 
-    /** The chord-reload overlay as a runtime. */
-    static OverlayRuntime of(ChordOverlay chord) {
+    /** The chord-reload overlay as a runtime; closing it closes the overlay, then the storage. */
+    static OverlayRuntime of(ChordOverlay chord, AutoCloseable storage) {
         return new OverlayRuntime() {
             @Override
             public void start() {
@@ -32,6 +33,11 @@ public interface OverlayRuntime extends Overlay, AutoCloseable {
             @Override
             public void close() {
                 chord.close();
+                try {
+                    storage.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing the storage: " + e.getMessage(), e);
+                }
             }
 
             @Override
@@ -57,6 +63,12 @@ public interface OverlayRuntime extends Overlay, AutoCloseable {
             @Override
             public CompletableFuture<List<StoredValue>> fetch(String resourceName, Kind kind) {
                 return chord.fetch(resourceName, kind);
+            }
+
+            @Override
+            public CompletableFuture<UpdateResult> update(String resourceName, Kind kind, String procedure,
+                                                          byte[] argument) {
+                return chord.update(resourceName, kind, procedure, argument);
             }
 
             @Override

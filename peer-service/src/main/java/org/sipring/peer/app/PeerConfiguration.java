@@ -2,6 +2,7 @@ package org.sipring.peer.app;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.sipring.peer.admin.ApiTokens;
 import org.sipring.peer.app.config.ApiProperties;
@@ -10,10 +11,15 @@ import org.sipring.peer.app.config.PeerSettings;
 import org.sipring.peer.app.config.PeerSettingsFactory;
 import org.sipring.peer.app.config.StorageProperties;
 import org.sipring.peer.app.logging.PeerIdConverter;
-import org.sipring.peer.overlay.LocalStorage;
 import org.sipring.peer.overlay.link.Link;
 import org.sipring.peer.overlay.message.KindModels;
 import org.sipring.peer.overlay.topology.chord.ChordOverlay;
+import org.sipring.peer.storage.InMemoryDataStore;
+import org.sipring.peer.storage.KindRegistry;
+import org.sipring.peer.storage.KindSpec;
+import org.sipring.peer.storage.SlotRules;
+import org.sipring.peer.storage.SlotStore;
+import org.sipring.peer.storage.StorageService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -48,13 +54,19 @@ public class PeerConfiguration {
     }
 
     @Bean
-    LinkFactory linkFactory() {
-        return new NettyLinkFactory(KindModels.NONE);
+    KindRegistry kindRegistry() {
+        return new KindRegistry(DhtKinds.specs(1000, 64 * 1024));
     }
 
     @Bean
-    LocalStorage localStorage() {
-        return new NoDataStore();
+    LinkFactory linkFactory(KindRegistry kinds) {
+        return new NettyLinkFactory(KindModels.of(kinds.all().stream().map(KindSpec::kind).toList()));
+    }
+
+    @Bean(destroyMethod = "")
+    StorageService localStorage(KindRegistry kinds) {
+        SlotStore store = new SlotStore(new InMemoryDataStore(), kinds, Map.of(), new SlotRules(86_400_000L));
+        return StorageService.start(store, Clock.systemUTC(), StorageService.Settings.defaults(), "storage");
     }
 
     /**
@@ -63,7 +75,7 @@ public class PeerConfiguration {
      * (it picks a fresh Node-ID when none is configured or persisted) and the local storage.
      */
     @Bean
-    OverlayRuntime overlay(PeerSettings settings, LinkFactory links, LocalStorage storage) {
+    OverlayRuntime overlay(PeerSettings settings, LinkFactory links, StorageService storage) {
         return new DeferredOverlay(() -> {
             Link link = links.create(settings.link());
             ChordOverlay chord = new ChordOverlay(settings.chord(), link, Clock.systemUTC(), new SecureRandom(), storage);
@@ -76,7 +88,7 @@ public class PeerConfiguration {
                 log.error("cannot persist the Node-ID {} in {}: {}", id, ids.file(), e.getMessage());
                 return null;
             }));
-            return OverlayRuntime.of(chord);
+            return OverlayRuntime.of(chord, storage);
         });
     }
 

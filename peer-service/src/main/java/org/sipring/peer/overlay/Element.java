@@ -1,5 +1,6 @@
 package org.sipring.peer.overlay;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -45,6 +46,27 @@ public record Element(byte[] name, long storageTime, long lifetime, boolean exis
     /** Byte-wise comparison of names, unsigned: the order of elements within a slot. */
     public static int compareNames(byte[] a, byte[] b) {
         return Arrays.compareUnsigned(a, b);
+    }
+
+    /** The element name of a value: empty, the 4-byte big-endian array index, or the dictionary key. */
+    public static byte[] nameOf(DataModel model, StoredValue v) {
+        return switch (model) {
+            case SINGLE -> new byte[0];
+            case ARRAY -> ByteBuffer.allocate(4).putInt((int) v.index()).array();
+            case DICTIONARY -> v.key();
+        };
+    }
+
+    /** The element of a value as stored, named by the kind's model. */
+    public static Element of(DataModel model, StoredValue v) {
+        return new Element(nameOf(model, v), v.storageTime(), v.lifetime(), v.exists(), v.value());
+    }
+
+    /** This element as a value of the kind's model. */
+    public StoredValue toStoredValue(DataModel model) {
+        long index = model == DataModel.ARRAY && name.length == 4 ? Integer.toUnsignedLong(ByteBuffer.wrap(name).getInt()) : 0;
+        byte[] key = model == DataModel.DICTIONARY ? name : new byte[0];
+        return new StoredValue(storageTime, lifetime, index, key, exists, value);
     }
 
     public boolean sameName(Element o) {

@@ -1,26 +1,75 @@
 package org.sipring.peer.overlay;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.sipring.peer.overlay.id.ResourceId;
+import org.sipring.peer.overlay.id.IdInterval;
 
 /**
- * The storage port the overlay hands Store and Fetch requests to once routing has brought them to
- * this peer (RFC 6940 §7). Implementations do their disk work off the overlay thread and complete
- * the futures when done; a refusal completes exceptionally with {@link OverlayException.RemoteError}
- * carrying the RELOAD error code.
+ * The storage port the overlay hands storage work to once routing has brought a request to this
+ * peer (RFC 6940 §7), and that replication and range moves read from and merge into.
+ * Implementations do their disk work off the overlay thread and complete the futures when the
+ * change is durable; a refusal completes exceptionally with {@link OverlayException.RemoteError}
+ * carrying the RELOAD error code, a full queue with {@link OverlayException.Overloaded}.
  */
 public interface LocalStorage {
 
-    /**
-     * Stores values of one kind.
-     *
-     * @param replicaNumber 0 at the responsible peer, 1.. on replicas (§7.4.1.1)
-     * @param generation    the generation counter the writer expects, 0 for none (§7.4.1)
-     */
-    CompletableFuture<StoreResult> store(ResourceId resource, int replicaNumber, Kind kind, long generation,
-                                         List<StoredValue> values);
+    /** The kind registered under a Kind-ID, if this peer stores it. */
+    Optional<Kind> kind(long kindId);
 
-    /** Every live value of one kind under a resource. */
-    CompletableFuture<List<StoredValue>> fetch(ResourceId resource, Kind kind);
+    /**
+     * An original store at the responsible peer (§7.4.1, replica_number 0): checks the
+     * generation and the kind's limits, stamps storage_time, commits.
+     *
+     * @param expectedGeneration 0 for none, else the generation the writer read
+     */
+    CompletableFuture<SlotChange> store(SlotKey key, long expectedGeneration, List<StoredValue> values);
+
+    /** Runs a registered {@link SlotProcedure} on one slot as one atomic read-modify-write. */
+    CompletableFuture<SlotChange> update(SlotKey key, String procedure, byte[] argument);
+
+    /**
+     * A replica store (§7.4.1.1, replica_number &gt; 0) of elements the responsible peer stamped;
+     * refused with Error_Data_Too_Old when older than what is held.
+     */
+    CompletableFuture<Void> storeReplica(SlotKey key, long generation, List<Element> elements);
+
+    /** Merges copies from another peer by the RELOAD rules; completes with how many slots changed. */
+    CompletableFuture<Integer> merge(List<Slot> slots);
+
+    /** Every live value of one slot (§7.4.2). */
+    CompletableFuture<List<StoredValue>> fetch(SlotKey key);
+
+    /** Slots of a range in ring order after a cursor, at most maxSlots and about maxBytes. */
+    CompletableFuture<List<Slot>> scan(IdInterval range, SlotKey after, int maxSlots, int maxBytes);
+
+    /** Digests of a range split into equal arcs, over slots settled before a time. */
+    CompletableFuture<RangeDigest> digest(IdInterval range, int buckets, long settledBefore);
+
+    /**
+     * The outcome of a store or update at the responsible peer.
+     *
+     * @param slot    the whole slot after the change (its generation is the new counter)
+     * @param written the elements this change wrote, as replicas must store them
+     * @param reply   the procedure's reply (empty for a plain store)
+     */
+    record SlotChange(Slot slot, List<Element> written, byte[] reply) {
+        public SlotChange {
+            written = List.copyOf(written);
+            reply = reply.clone();
+        }
+
+        @Override
+        public byte[] reply() {
+            return reply.clone();
+        }
+    }
+
+    /** One hash and one slot count per equal arc of a range. */
+    record RangeDigest(List<Long> hashes, List<Long> counts) {
+        public RangeDigest {
+            hashes = List.copyOf(hashes);
+            counts = List.copyOf(counts);
+        }
+    }
 }

@@ -29,6 +29,14 @@ public interface Overlay {
     /** Fetches every value of one kind stored under a resource name. */
     CompletableFuture<List<StoredValue>> fetch(String resourceName, Kind kind);
 
+    /**
+     * Runs a registered {@link SlotProcedure} on the values of one kind under a resource name, at
+     * its responsible peer, as one atomic read-modify-write that is replicated before it is
+     * acknowledged. Concurrent updates of one resource, from any peers, never lose each other's
+     * changes.
+     */
+    CompletableFuture<UpdateResult> update(String resourceName, Kind kind, String procedure, byte[] argument);
+
     /** A consistent snapshot of this peer's view, taken on the overlay thread. */
     CompletableFuture<PeerSnapshot> snapshot();
 }

@@ -29,6 +29,7 @@ import org.sipring.peer.overlay.PeerInfo;
 import org.sipring.peer.overlay.PeerSnapshot;
 import org.sipring.peer.overlay.StoreResult;
 import org.sipring.peer.overlay.StoredValue;
+import org.sipring.peer.overlay.UpdateResult;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -99,6 +100,11 @@ class OverlayLookupControllerTest {
         @Override
         public CompletableFuture<List<StoredValue>> fetch(String resourceName, Kind kind) {
             return base.fetch(resourceName, kind);
+        }
+
+        @Override
+        public CompletableFuture<UpdateResult> update(String resourceName, Kind kind, String procedure, byte[] argument) {
+            return base.update(resourceName, kind, procedure, argument);
         }
 
         @Override

@@ -13,6 +13,7 @@ import org.sipring.peer.overlay.PeerSnapshot;
 import org.sipring.peer.overlay.PeerState;
 import org.sipring.peer.overlay.StoreResult;
 import org.sipring.peer.overlay.StoredValue;
+import org.sipring.peer.overlay.UpdateResult;
 import org.sipring.peer.overlay.id.NodeId;
 
 /** An in-memory stand-in for the overlay: scripted joins, a settable state, counted calls. */
@@ -95,6 +96,11 @@ public final class FakeOverlay implements OverlayRuntime {
     @Override
     public CompletableFuture<List<StoredValue>> fetch(String resourceName, Kind kind) {
         return CompletableFuture.completedFuture(List.of());
+    }
+
+    @Override
+    public CompletableFuture<UpdateResult> update(String resourceName, Kind kind, String procedure, byte[] argument) {
+        return CompletableFuture.completedFuture(new UpdateResult(1, new byte[0]));
     }
 
     @Override

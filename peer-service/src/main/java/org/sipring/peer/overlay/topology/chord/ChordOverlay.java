@@ -16,6 +16,7 @@ import org.sipring.peer.overlay.PeerSnapshot;
 import org.sipring.peer.overlay.PeerState;
 import org.sipring.peer.overlay.StoreResult;
 import org.sipring.peer.overlay.StoredValue;
+import org.sipring.peer.overlay.UpdateResult;
 import org.sipring.peer.overlay.id.NodeId;
 import org.sipring.peer.overlay.id.ResourceId;
 import org.sipring.peer.overlay.link.Link;
@@ -36,7 +37,7 @@ public final class ChordOverlay implements Overlay, AutoCloseable {
     private final ChordPeer peer;
     private final Link link;
     private final ScheduledThreadPoolExecutor driver;
-    private final StoreFetchHandler storeFetch;
+    private final StorageClient storageClient;
     private volatile PeerSnapshot lastSnapshot;
     private volatile java.util.function.Consumer<NodeId> nodeIdListener = id -> { };
     private NodeId reportedId;
@@ -59,8 +60,15 @@ public final class ChordOverlay implements Overlay, AutoCloseable {
             return t;
         });
         this.driver.setRemoveOnCancelPolicy(true);
-        this.storeFetch = new StoreFetchHandler(storage, kinds, this::runOnDriver);
-        this.peer = new ChordPeer(config, link, clock, random, storeFetch);
+        this.storageClient = new StorageClient((delay, task) -> {
+            try {
+                driver.schedule(task, delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // shutting down
+            }
+        });
+        this.peer = new ChordPeer(config, link, clock, random,
+            storage == null ? null : new StorageHandler(storage, this::runOnDriver));
         this.lastSnapshot = peer.snapshot();
     }
 
@@ -137,12 +145,17 @@ public final class ChordOverlay implements Overlay, AutoCloseable {
 
     @Override
     public CompletableFuture<StoreResult> store(String resourceName, Kind kind, List<StoredValue> values) {
-        return call(f -> storeFetch.store(peer, ResourceId.ofName(resourceName), kind, values, f));
+        return call(f -> storageClient.store(peer, ResourceId.ofName(resourceName), kind, values, f));
     }
 
     @Override
     public CompletableFuture<List<StoredValue>> fetch(String resourceName, Kind kind) {
-        return call(f -> storeFetch.fetch(peer, ResourceId.ofName(resourceName), kind, f));
+        return call(f -> storageClient.fetch(peer, ResourceId.ofName(resourceName), kind, f));
+    }
+
+    @Override
+    public CompletableFuture<UpdateResult> update(String resourceName, Kind kind, String procedure, byte[] argument) {
+        return call(f -> storageClient.update(peer, ResourceId.ofName(resourceName), kind, procedure, argument, f));
     }
 
     @Override

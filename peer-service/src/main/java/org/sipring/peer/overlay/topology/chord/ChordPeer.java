@@ -212,6 +212,26 @@ public final class ChordPeer {
         return neighbors.predecessors();
     }
 
+    /**
+     * The peers that should hold k by this peer's view: the responsible peer, then its successors
+     * (§10.4), at most n of them.
+     */
+    public List<NodeId> replicaSet(RingId k, int n) {
+        java.util.NavigableSet<NodeId> alive = view.aliveIds();
+        List<NodeId> out = new ArrayList<>(n);
+        if (alive.isEmpty()) {
+            return out;
+        }
+        NodeId at = alive.ceiling(NodeId.at(k));
+        NodeId cur = at != null ? at : alive.first();
+        while (out.size() < Math.min(n, alive.size())) {
+            out.add(cur);
+            NodeId next = alive.higher(cur);
+            cur = next != null ? next : alive.first();
+        }
+        return out;
+    }
+
     /** True if this peer serves k now: it is a member and k is in (predecessor, self]. */
     public boolean isResponsibleFor(RingId k) {
         return (state == PeerState.ACTIVE || state == PeerState.DRAINING) && neighbors.isResponsibleFor(k);

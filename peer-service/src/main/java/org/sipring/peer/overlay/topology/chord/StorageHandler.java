@@ -1,0 +1,228 @@
+package org.sipring.peer.overlay.topology.chord;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.sipring.peer.overlay.Element;
+import org.sipring.peer.overlay.Kind;
+import org.sipring.peer.overlay.LocalStorage;
+import org.sipring.peer.overlay.LocalStorage.SlotChange;
+import org.sipring.peer.overlay.OverlayException;
+import org.sipring.peer.overlay.SlotKey;
+import org.sipring.peer.overlay.StoredValue;
+import org.sipring.peer.overlay.id.NodeId;
+import org.sipring.peer.overlay.message.Destination;
+import org.sipring.peer.overlay.message.ErrorCode;
+import org.sipring.peer.overlay.message.Message;
+import org.sipring.peer.overlay.message.MessageBody;
+import org.sipring.peer.overlay.message.MessageBody.DigestOp;
+import org.sipring.peer.overlay.message.MessageBody.DigestResult;
+import org.sipring.peer.overlay.message.MessageBody.FetchAns;
+import org.sipring.peer.overlay.message.MessageBody.FetchKindResponse;
+import org.sipring.peer.overlay.message.MessageBody.FetchReq;
+import org.sipring.peer.overlay.message.MessageBody.PullOp;
+import org.sipring.peer.overlay.message.MessageBody.PullResult;
+import org.sipring.peer.overlay.message.MessageBody.PushOp;
+import org.sipring.peer.overlay.message.MessageBody.PushResult;
+import org.sipring.peer.overlay.message.MessageBody.SlotUpdateAns;
+import org.sipring.peer.overlay.message.MessageBody.SlotUpdateReq;
+import org.sipring.peer.overlay.message.MessageBody.StoreAns;
+import org.sipring.peer.overlay.message.MessageBody.StoreKindData;
+import org.sipring.peer.overlay.message.MessageBody.StoreKindResponse;
+import org.sipring.peer.overlay.message.MessageBody.StoreReq;
+import org.sipring.peer.overlay.message.MessageBody.StoredData;
+import org.sipring.peer.overlay.message.MessageBody.SyncAns;
+import org.sipring.peer.overlay.message.MessageBody.SyncReq;
+import org.sipring.peer.overlay.message.MessageBody.UnknownKindReq;
+
+/**
+ * Serves the storage requests routing brings to this peer: Store (original and replica, RFC 6940
+ * §7.4.1, §10.4), Fetch (§7.4.2), the atomic slot update (exp_b) and range synchronization
+ * (exp_a). Storage futures complete on the storage thread; their results are handed back to the
+ * driver thread before the state machine is touched. One StoreReq carries one kind here.
+ */
+final class StorageHandler implements ChordPeer.RequestHandler {
+
+    private final LocalStorage storage;
+    private final Executor driver;
+    private Replicator replicator;
+
+    StorageHandler(LocalStorage storage, Executor driver) {
+        this.storage = storage;
+        this.driver = driver;
+    }
+
+    @Override
+    public boolean handle(Message request, ChordPeer.ReturnPath path, ChordPeer peer) {
+        if (replicator == null) {
+            replicator = new Replicator(peer);
+        }
+        MessageBody body = request.body();
+        if (body instanceof UnknownKindReq u) {
+            peer.replyError(request, path, ErrorCode.UNKNOWN_KIND, "unknown Kind-ID " + u.unknownKinds());
+        } else if (body instanceof StoreReq s) {
+            onStore(request, s, path, peer);
+        } else if (body instanceof FetchReq f) {
+            onFetch(request, f, path, peer);
+        } else if (body instanceof SlotUpdateReq u) {
+            onUpdate(request, u, path, peer);
+        } else if (body instanceof SyncReq s) {
+            onSync(request, s, path, peer);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    private void onStore(Message request, StoreReq s, ChordPeer.ReturnPath path, ChordPeer peer) {
+        if (s.kindData().size() != 1) {
+            peer.replyError(request, path, ErrorCode.INVALID_MESSAGE, "one kind per store");
+            return;
+        }
+        StoreKindData kd = s.kindData().get(0);
+        Optional<Kind> kind = storage.kind(kd.kind());
+        if (kind.isEmpty()) {
+            peer.replyError(request, path, ErrorCode.UNKNOWN_KIND, "unknown Kind-ID " + kd.kind());
+            return;
+        }
+        SlotKey key = new SlotKey(s.resource(), kd.kind());
+        if (s.replicaNumber() > 0) {
+            onReplicaStore(request, s, kd, kind.get(), key, path, peer);
+            return;
+        }
+        if (!peer.isResponsibleFor(s.resource())) {
+            // §7.4.1.1, §10.4: a peer never keeps an original store for a resource it is not responsible for
+            peer.replyError(request, path, ErrorCode.FORBIDDEN, "not responsible for " + s.resource().shortHex());
+            return;
+        }
+        List<StoredValue> values = new ArrayList<>();
+        for (StoredData d : kd.values()) {
+            values.add(d.toStoredValue());
+        }
+        whenDone(storage.store(key, kd.generationCounter(), values), request, path, peer,
+            change -> replicateThen(key, kind.get(), change, request, path, peer, replicas ->
+                peer.respond(request, path, new StoreAns(List.of(
+                    new StoreKindResponse(kd.kind(), change.slot().generation(), replicas))), List.of())));
+    }
+
+    /**
+     * §10.4: a replica store must come from a plausible responsible peer, one of this peer's
+     * predecessors (the replica set of a range is its owner's first successors).
+     */
+    private void onReplicaStore(Message request, StoreReq s, StoreKindData kd, Kind kind, SlotKey key,
+                                ChordPeer.ReturnPath path, ChordPeer peer) {
+        Optional<NodeId> sender = originator(path);
+        if (sender.isEmpty() || !peer.predecessors().contains(sender.get())) {
+            peer.replyError(request, path, ErrorCode.FORBIDDEN, "replica store from "
+                + sender.map(NodeId::shortHex).orElse("an unknown peer") + ", not a predecessor");
+            return;
+        }
+        List<Element> elements = new ArrayList<>();
+        for (StoredData d : kd.values()) {
+            elements.add(Element.of(kind.model(), d.toStoredValue()));
+        }
+        whenDone(storage.storeReplica(key, kd.generationCounter(), elements), request, path, peer,
+            v -> peer.respond(request, path, new StoreAns(List.of(
+                new StoreKindResponse(kd.kind(), kd.generationCounter(), List.of()))), List.of()));
+    }
+
+    /** Answers from whatever this peer holds: the responsible peer, or a replica asked directly. */
+    private void onFetch(Message request, FetchReq f, ChordPeer.ReturnPath path, ChordPeer peer) {
+        if (f.specifiers().size() != 1) {
+            peer.replyError(request, path, ErrorCode.INVALID_MESSAGE, "one kind per fetch");
+            return;
+        }
+        long kindId = f.specifiers().get(0).kind();
+        Optional<Kind> kind = storage.kind(kindId);
+        if (kind.isEmpty()) {
+            peer.replyError(request, path, ErrorCode.UNKNOWN_KIND, "unknown Kind-ID " + kindId);
+            return;
+        }
+        whenDone(storage.fetch(new SlotKey(f.resource(), kindId)), request, path, peer, values -> {
+            List<StoredData> data = new ArrayList<>();
+            for (StoredValue v : values) {
+                data.add(StoredData.of(v, kind.get().model()));
+            }
+            peer.respond(request, path, new FetchAns(List.of(new FetchKindResponse(kindId, 0, data))), List.of());
+        });
+    }
+
+    private void onUpdate(Message request, SlotUpdateReq u, ChordPeer.ReturnPath path, ChordPeer peer) {
+        Optional<Kind> kind = storage.kind(u.kind());
+        if (kind.isEmpty()) {
+            peer.replyError(request, path, ErrorCode.UNKNOWN_KIND, "unknown Kind-ID " + u.kind());
+            return;
+        }
+        if (!peer.isResponsibleFor(u.resource())) {
+            peer.replyError(request, path, ErrorCode.FORBIDDEN, "not responsible for " + u.resource().shortHex());
+            return;
+        }
+        SlotKey key = new SlotKey(u.resource(), u.kind());
+        whenDone(storage.update(key, u.procedure(), u.argument()), request, path, peer,
+            change -> replicateThen(key, kind.get(), change, request, path, peer, replicas ->
+                peer.respond(request, path, new SlotUpdateAns(change.slot().generation(), change.reply()), List.of())));
+    }
+
+    private void onSync(Message request, SyncReq s, ChordPeer.ReturnPath path, ChordPeer peer) {
+        if (s.op() instanceof DigestOp d) {
+            whenDone(storage.digest(d.range(), d.buckets(), d.settledBefore()), request, path, peer,
+                dg -> peer.respond(request, path, new SyncAns(new DigestResult(dg.hashes(), dg.counts())), List.of()));
+        } else if (s.op() instanceof PullOp p) {
+            whenDone(storage.scan(p.range(), p.after(), p.maxSlots(), p.maxBytes()), request, path, peer,
+                slots -> peer.respond(request, path, new SyncAns(new PullResult(slots, slots.size() < p.maxSlots()
+                    && slots.stream().mapToLong(x -> x.size()).sum() < p.maxBytes())), List.of()));
+        } else if (s.op() instanceof PushOp p) {
+            whenDone(storage.merge(p.slots()), request, path, peer,
+                n -> peer.respond(request, path, new SyncAns(new PushResult(n)), List.of()));
+        }
+    }
+
+    private void replicateThen(SlotKey key, Kind kind, SlotChange change, Message request, ChordPeer.ReturnPath path,
+                               ChordPeer peer, Consumer<List<NodeId>> answer) {
+        if (change.written().isEmpty()) {
+            answer.accept(List.of());
+            return;
+        }
+        replicator.replicate(key, kind, change.slot().generation(), change.written(), (replicas, err) -> {
+            if (err != null) {
+                peer.replyError(request, path, ErrorCode.REQUEST_TIMEOUT, err.getMessage());
+            } else {
+                answer.accept(replicas);
+            }
+        });
+    }
+
+    /** Runs the continuation on the driver thread, or answers the storage's refusal as a RELOAD error. */
+    private <T> void whenDone(CompletableFuture<T> f, Message request, ChordPeer.ReturnPath path, ChordPeer peer,
+                              Consumer<T> then) {
+        f.whenComplete((v, err) -> driver.execute(() -> {
+            if (err != null) {
+                replyFailure(request, path, peer, err);
+            } else {
+                then.accept(v);
+            }
+        }));
+    }
+
+    /** The peer that originated a request: the last entry of its return path when it names a node. */
+    private static Optional<NodeId> originator(ChordPeer.ReturnPath path) {
+        List<Destination> d = path.destinations();
+        return !d.isEmpty() && d.get(d.size() - 1) instanceof Destination.Node n ? Optional.of(n.id()) : Optional.empty();
+    }
+
+    private static void replyFailure(Message request, ChordPeer.ReturnPath path, ChordPeer peer, Throwable err) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (cause instanceof OverlayException.RemoteError re) {
+            ErrorCode code = ErrorCode.of(re.errorCode()).orElse(ErrorCode.INVALID_MESSAGE);
+            peer.replyError(request, path, code, re.getMessage());
+        } else if (cause instanceof OverlayException.Overloaded o) {
+            peer.replyError(request, path, ErrorCode.IN_PROGRESS, "overloaded: " + o.getMessage());
+        } else {
+            peer.replyError(request, path, ErrorCode.INVALID_MESSAGE, "storage failed");
+        }
+    }
+}

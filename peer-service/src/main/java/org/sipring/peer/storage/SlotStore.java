@@ -1,6 +1,5 @@
 package org.sipring.peer.storage;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,7 +14,6 @@ import org.sipring.peer.overlay.SlotKey;
 import org.sipring.peer.overlay.SlotProcedure;
 import org.sipring.peer.overlay.StoredValue;
 import org.sipring.peer.overlay.id.IdInterval;
-import org.sipring.peer.overlay.id.RingId;
 
 /**
  * The storage layer's operations over a {@link DataStore}, run by one storage thread. Changes
@@ -28,7 +26,6 @@ public final class SlotStore {
     public static final String CLEAR = "clear";
 
     private static final int SCAN_CHUNK = 1000;
-    private static final BigInteger RING = BigInteger.ONE.shiftLeft(128);
 
     private final DataStore disk;
     private final KindRegistry kinds;
@@ -179,7 +176,6 @@ public final class SlotStore {
         commit();
         long[] hashes = new long[buckets];
         long[] counts = new long[buckets];
-        BigInteger length = arc(range.start(), range.end());
         SlotKey cursor = null;
         while (true) {
             List<Slot> chunk = disk.scan(range, cursor, SCAN_CHUNK);
@@ -195,8 +191,7 @@ public final class SlotStore {
                 if (kept.isEmpty()) {
                     continue;
                 }
-                BigInteger pos = arc(range.start(), s.key().resource()).subtract(BigInteger.ONE);
-                int b = pos.multiply(BigInteger.valueOf(buckets)).divide(length).intValue();
+                int b = range.partOf(s.key().resource(), buckets);
                 hashes[b] ^= SlotHash.of(kept.get());
                 counts[b]++;
             }
@@ -228,12 +223,6 @@ public final class SlotStore {
             n++;
         }
         return n;
-    }
-
-    /** Clockwise distance from a to b in (0, 2^128]: a point's distance to itself is the whole circle. */
-    private static BigInteger arc(RingId a, RingId b) {
-        BigInteger d = b.toBigInteger().subtract(a.toBigInteger()).mod(RING);
-        return d.signum() == 0 ? RING : d;
     }
 
     private KindSpec spec(long kindId) {

@@ -1,5 +1,7 @@
 package org.sipring.peer.overlay.id;
 
+import java.math.BigInteger;
+
 /**
  * A half-open arc of the identifier circle, (start, end], walking clockwise from start (exclusive)
  * to end (inclusive). Wrap-around is explicit: if end is numerically below start the arc crosses
@@ -8,6 +10,8 @@ package org.sipring.peer.overlay.id;
  * when pred &lt; k &lt;= x).
  */
 public record IdInterval(RingId start, RingId end) {
+
+    private static final BigInteger RING = BigInteger.ONE.shiftLeft(128);
 
     public static IdInterval openClosed(RingId start, RingId end) {
         return new IdInterval(start, end);
@@ -49,6 +53,40 @@ public record IdInterval(RingId start, RingId end) {
         long lo = (l[1] >>> 1) | (l[0] << 63);
         long[] m = U128.add(start.hi(), start.lo(), hi, lo);
         return new NodeId(m[0], m[1]);
+    }
+
+    /**
+     * The i-th of n equal arcs this arc is cut into, in clockwise order; together they are the
+     * arc. Arc i holds the points at clockwise distance d from start with
+     * ceil(i·len/n) &lt; d &lt;= ceil((i+1)·len/n), the whole circle counting as len = 2^128.
+     */
+    public IdInterval part(int i, int n) {
+        BigInteger len = lengthBig();
+        BigInteger from = ceilDiv(len.multiply(BigInteger.valueOf(i)), n);
+        BigInteger to = ceilDiv(len.multiply(BigInteger.valueOf(i + 1L)), n);
+        return new IdInterval(offset(from), offset(to));
+    }
+
+    /** Which of n equal arcs ({@link #part}) holds k; k must lie in this arc. */
+    public int partOf(RingId k, int n) {
+        BigInteger d = k.toBigInteger().subtract(start.toBigInteger()).mod(RING);
+        if (d.signum() == 0) {
+            d = RING;
+        }
+        return d.subtract(BigInteger.ONE).multiply(BigInteger.valueOf(n)).divide(lengthBig()).intValue();
+    }
+
+    private BigInteger lengthBig() {
+        return isWholeRing() ? RING : end.toBigInteger().subtract(start.toBigInteger()).mod(RING);
+    }
+
+    private NodeId offset(BigInteger d) {
+        return NodeId.of(start.toBigInteger().add(d).mod(RING));
+    }
+
+    private static BigInteger ceilDiv(BigInteger a, int n) {
+        BigInteger[] qr = a.divideAndRemainder(BigInteger.valueOf(n));
+        return qr[1].signum() == 0 ? qr[0] : qr[0].add(BigInteger.ONE);
     }
 
     static double unsignedToDouble(long v) {

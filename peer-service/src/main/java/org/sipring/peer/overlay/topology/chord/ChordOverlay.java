@@ -68,7 +68,7 @@ public final class ChordOverlay implements Overlay, AutoCloseable {
             }
         });
         this.peer = new ChordPeer(config, link, clock, random,
-            storage == null ? null : new StorageHandler(storage, this::runOnDriver));
+            storage == null ? null : new StorageHandler(storage, this::runOnDriver, RangeSync.Settings.defaults()));
         this.lastSnapshot = peer.snapshot();
     }
 

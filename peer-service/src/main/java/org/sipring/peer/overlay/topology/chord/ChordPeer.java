@@ -155,6 +155,28 @@ public final class ChordPeer {
      */
     public interface RequestHandler {
         boolean handle(Message request, ReturnPath path, ChordPeer peer);
+
+        /** Runs on every tick while this peer is a member. */
+        default void tick(ChordPeer peer, long now) {
+        }
+
+        /**
+         * Called before the JoinReq goes to the admitting peer, with the range of keys this peer
+         * will hold (its own range and those it replicates); calls proceed when ready.
+         */
+        default void beforeJoin(ChordPeer peer, NodeId admitting, PeerAddress admittingAddress, IdInterval held,
+                                Runnable proceed) {
+            proceed.run();
+        }
+
+        /** Called when a leave starts, while still serving (DRAINING); calls proceed to send the Leaves. */
+        default void beforeLeave(ChordPeer peer, Runnable proceed) {
+            proceed.run();
+        }
+
+        /** The neighbor table changed; old is the responsible range before the change. */
+        default void neighborsChanged(ChordPeer peer, IdInterval oldRange) {
+        }
     }
 
     public ChordPeer(ChordConfig config, Link link, Clock clock, RandomGenerator random, RequestHandler storageHandler) {
@@ -329,6 +351,38 @@ public final class ChordPeer {
             return;
         }
         NodeId admitting = ap.get();
+        NodeId joiningAs = self;
+        Optional<PeerAddress> admittingAddress = view.address(admitting);
+        if (storageHandler == null || admittingAddress.isEmpty()) {
+            sendJoin(admitting);
+            return;
+        }
+        storageHandler.beforeJoin(this, admitting, admittingAddress.get(), heldRange(), () -> {
+            if (state == PeerState.JOINING && self.equals(joiningAs)) {
+                sendJoin(admitting);
+            }
+        });
+    }
+
+    /**
+     * The keys this peer holds once it has joined: its own range and the two it replicates, (third
+     * predecessor, self] by its view (§10.4); the whole ring in a ring of three peers or fewer.
+     */
+    public IdInterval heldRange() {
+        java.util.NavigableSet<NodeId> alive = view.aliveIds();
+        NodeId cur = self;
+        int others = alive.contains(self) ? alive.size() - 1 : alive.size();
+        if (others < 1 + Replicator.REPLICAS) {
+            return IdInterval.openClosed(self, self);
+        }
+        for (int i = 0; i < 1 + Replicator.REPLICAS; i++) {
+            NodeId lower = alive.lower(cur);
+            cur = lower != null ? lower : alive.last();
+        }
+        return IdInterval.openClosed(cur, self);
+    }
+
+    private void sendJoin(NodeId admitting) {
         byte[] joinData = {(byte) (chooseBalanced ? JOIN_FLAG_BALANCED : 0)};
         Message m = newRequest(List.of(new Destination.Node(admitting)), new JoinReq(self, joinData),
             List.of(new PeerDirectory(List.of(selfRecord()))));
@@ -419,7 +473,12 @@ public final class ChordPeer {
         }
         leaveFuture = done;
         state = PeerState.DRAINING;
-        sendLeaves(this::finishLeave);
+        mergeRecord(selfRecord());
+        if (storageHandler == null) {
+            sendLeaves(this::finishLeave);
+        } else {
+            storageHandler.beforeLeave(this, () -> sendLeaves(this::finishLeave));
+        }
     }
 
     /**
@@ -1093,7 +1152,26 @@ public final class ChordPeer {
     }
 
     private boolean rebuildNeighbors() {
-        return neighbors.rebuild(view.aliveIds());
+        IdInterval before = neighbors.responsibleRange();
+        boolean changed = neighbors.rebuild(view.aliveIds());
+        if (changed && storageHandler != null && isMember()) {
+            storageHandler.neighborsChanged(this, before);
+        }
+        return changed;
+    }
+
+    /**
+     * Sends a request straight to a peer's address, also while joining (the joiner's transfer
+     * from its admitting peer); answers and failures as for {@link #request}.
+     */
+    public void requestDirect(NodeId to, PeerAddress address, MessageBody body, String what,
+                              BiConsumer<Message, OverlayException> callback) {
+        if (state == PeerState.LEFT) {
+            callback.accept(null, new OverlayException.NotJoined(state.name()));
+            return;
+        }
+        originate(newRequest(List.of(new Destination.Node(to)), body, List.of(new PeerDirectory(List.of(selfRecord())))),
+            new LinkTarget.ToAddress(address), what, callback);
     }
 
     // ---------------------------------------------------------------- membership view and gossip
@@ -1260,6 +1338,20 @@ public final class ChordPeer {
      */
     private void relocate() {
         stats.relocations++;
+        if (storageHandler == null) {
+            moveToBalancedId();
+            return;
+        }
+        // hand the old range over first, as a drain does, still serving meanwhile
+        state = PeerState.DRAINING;
+        storageHandler.beforeLeave(this, () -> {
+            if (state == PeerState.DRAINING && leaveFuture == null) {
+                moveToBalancedId();
+            }
+        });
+    }
+
+    private void moveToBalancedId() {
         PeerRecord gone = sendLeaves(() -> { });
         rumor(gone);
         List<PeerAddress> via = new ArrayList<>();
@@ -1314,6 +1406,9 @@ public final class ChordPeer {
         if (t >= nextPurge) {
             nextPurge = t + 60_000;
             view.purgeDeparted(t - 600_000);
+        }
+        if (storageHandler != null) {
+            storageHandler.tick(this, t);
         }
     }
 

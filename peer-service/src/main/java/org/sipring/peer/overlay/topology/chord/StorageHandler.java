@@ -12,9 +12,13 @@ import org.sipring.peer.overlay.Kind;
 import org.sipring.peer.overlay.LocalStorage;
 import org.sipring.peer.overlay.LocalStorage.SlotChange;
 import org.sipring.peer.overlay.OverlayException;
+import org.sipring.peer.overlay.PeerAddress;
+import org.sipring.peer.overlay.Slot;
 import org.sipring.peer.overlay.SlotKey;
 import org.sipring.peer.overlay.StoredValue;
+import org.sipring.peer.overlay.id.IdInterval;
 import org.sipring.peer.overlay.id.NodeId;
+import org.sipring.peer.overlay.id.RingId;
 import org.sipring.peer.overlay.message.Destination;
 import org.sipring.peer.overlay.message.ErrorCode;
 import org.sipring.peer.overlay.message.Message;
@@ -49,11 +53,38 @@ final class StorageHandler implements ChordPeer.RequestHandler {
 
     private final LocalStorage storage;
     private final Executor driver;
+    private final RangeSync sync;
     private Replicator replicator;
 
-    StorageHandler(LocalStorage storage, Executor driver) {
+    StorageHandler(LocalStorage storage, Executor driver, RangeSync.Settings settings) {
         this.storage = storage;
         this.driver = driver;
+        this.sync = new RangeSync(storage, driver, settings);
+    }
+
+    RangeSync.Progress handOffProgress() {
+        return sync.progress();
+    }
+
+    @Override
+    public void tick(ChordPeer peer, long now) {
+        sync.tick(peer, now);
+    }
+
+    @Override
+    public void beforeJoin(ChordPeer peer, NodeId admitting, PeerAddress admittingAddress, IdInterval held,
+                           Runnable proceed) {
+        sync.pullBeforeJoin(peer, admitting, admittingAddress, held, proceed);
+    }
+
+    @Override
+    public void beforeLeave(ChordPeer peer, Runnable proceed) {
+        sync.handOff(peer, proceed);
+    }
+
+    @Override
+    public void neighborsChanged(ChordPeer peer, IdInterval oldRange) {
+        sync.rangeChanged(peer, oldRange);
     }
 
     @Override
@@ -94,9 +125,7 @@ final class StorageHandler implements ChordPeer.RequestHandler {
             onReplicaStore(request, s, kd, kind.get(), key, path, peer);
             return;
         }
-        if (!peer.isResponsibleFor(s.resource())) {
-            // §7.4.1.1, §10.4: a peer never keeps an original store for a resource it is not responsible for
-            peer.replyError(request, path, ErrorCode.FORBIDDEN, "not responsible for " + s.resource().shortHex());
+        if (refuseAsOwner(request, s.resource(), path, peer)) {
             return;
         }
         List<StoredValue> values = new ArrayList<>();
@@ -107,6 +136,23 @@ final class StorageHandler implements ChordPeer.RequestHandler {
             change -> replicateThen(key, kind.get(), change, request, path, peer, replicas ->
                 peer.respond(request, path, new StoreAns(List.of(
                     new StoreKindResponse(kd.kind(), change.slot().generation(), replicas))), List.of())));
+    }
+
+    /**
+     * §7.4.1.1, §10.4: a peer never keeps an original store for a resource it is not responsible
+     * for; and while it merges a range it has just taken over, it asks the writer to retry.
+     */
+    private boolean refuseAsOwner(Message request, RingId resource, ChordPeer.ReturnPath path, ChordPeer peer) {
+        if (!peer.isResponsibleFor(resource)) {
+            peer.replyError(request, path, ErrorCode.FORBIDDEN, "not responsible for " + resource.shortHex());
+            return true;
+        }
+        if (sync.takingOver(resource)) {
+            peer.replyError(request, path, ErrorCode.IN_PROGRESS, "taking over the range of "
+                + resource.shortHex() + ", retry");
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -126,8 +172,11 @@ final class StorageHandler implements ChordPeer.RequestHandler {
             elements.add(Element.of(kind.model(), d.toStoredValue()));
         }
         whenDone(storage.storeReplica(key, kd.generationCounter(), elements), request, path, peer,
-            v -> peer.respond(request, path, new StoreAns(List.of(
-                new StoreKindResponse(kd.kind(), kd.generationCounter(), List.of()))), List.of()));
+            v -> {
+                mirror(peer, new Slot(key, kd.generationCounter(), elements, Long.MAX_VALUE), () -> { });
+                peer.respond(request, path, new StoreAns(List.of(
+                    new StoreKindResponse(kd.kind(), kd.generationCounter(), List.of()))), List.of());
+            });
     }
 
     /** Answers from whatever this peer holds: the responsible peer, or a replica asked directly. */
@@ -157,8 +206,7 @@ final class StorageHandler implements ChordPeer.RequestHandler {
             peer.replyError(request, path, ErrorCode.UNKNOWN_KIND, "unknown Kind-ID " + u.kind());
             return;
         }
-        if (!peer.isResponsibleFor(u.resource())) {
-            peer.replyError(request, path, ErrorCode.FORBIDDEN, "not responsible for " + u.resource().shortHex());
+        if (refuseAsOwner(request, u.resource(), path, peer)) {
             return;
         }
         SlotKey key = new SlotKey(u.resource(), u.kind());
@@ -172,6 +220,9 @@ final class StorageHandler implements ChordPeer.RequestHandler {
             whenDone(storage.digest(d.range(), d.buckets(), d.settledBefore()), request, path, peer,
                 dg -> peer.respond(request, path, new SyncAns(new DigestResult(dg.hashes(), dg.counts())), List.of()));
         } else if (s.op() instanceof PullOp p) {
+            if (p.mirrorMillis() > 0) {
+                originator(path).ifPresent(joiner -> sync.addMirror(joiner, p.range(), p.mirrorMillis()));
+            }
             whenDone(storage.scan(p.range(), p.after(), p.maxSlots(), p.maxBytes()), request, path, peer,
                 slots -> peer.respond(request, path, new SyncAns(new PullResult(slots, slots.size() < p.maxSlots()
                     && slots.stream().mapToLong(x -> x.size()).sum() < p.maxBytes())), List.of()));
@@ -191,9 +242,30 @@ final class StorageHandler implements ChordPeer.RequestHandler {
             if (err != null) {
                 peer.replyError(request, path, ErrorCode.REQUEST_TIMEOUT, err.getMessage());
             } else {
-                answer.accept(replicas);
+                mirror(peer, change.slot(), () -> answer.accept(replicas));
             }
         });
+    }
+
+    /**
+     * Copies a change to the joiners pulling its range (see {@link RangeSync}) and runs then once
+     * each has answered or failed, so a joiner holds every acknowledged write when it takes over.
+     */
+    private void mirror(ChordPeer peer, Slot slot, Runnable then) {
+        List<NodeId> to = sync.mirrorsFor(slot.key().resource());
+        if (to.isEmpty()) {
+            then.run();
+            return;
+        }
+        int[] left = {to.size()};
+        for (NodeId n : to) {
+            peer.request(List.of(new Destination.Node(n)), new SyncReq(new PushOp(List.of(slot))),
+                "mirror " + slot.key() + " to " + n.shortHex(), (ans, err) -> {
+                    if (--left[0] == 0) {
+                        then.run();
+                    }
+                });
+        }
     }
 
     /** Runs the continuation on the driver thread, or answers the storage's refusal as a RELOAD error. */

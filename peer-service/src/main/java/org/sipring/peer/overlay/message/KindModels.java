@@ -14,7 +14,7 @@ import org.sipring.peer.overlay.Kind;
 @FunctionalInterface
 public interface KindModels {
 
-    /** Knows no kind: every Store/Fetch body fails with {@link UnknownKindException}. */
+    /** Knows no kind: Store/Fetch requests decode as UnknownKindReq, answers with values fail. */
     KindModels NONE = kindId -> Optional.empty();
 
     Optional<DataModel> modelOf(long kindId);

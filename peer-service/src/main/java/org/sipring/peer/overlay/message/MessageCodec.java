@@ -4,7 +4,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.sipring.peer.overlay.DataModel;
 import org.sipring.peer.overlay.PeerAddress;
 import org.sipring.peer.overlay.id.NodeId;
@@ -35,6 +38,8 @@ import org.sipring.peer.overlay.message.MessageBody.RouteQueryAns;
 import org.sipring.peer.overlay.message.MessageBody.RouteQueryReq;
 import org.sipring.peer.overlay.message.MessageBody.SingleSpecifier;
 import org.sipring.peer.overlay.message.MessageBody.SingleValue;
+import org.sipring.peer.overlay.message.MessageBody.SlotUpdateAns;
+import org.sipring.peer.overlay.message.MessageBody.SlotUpdateReq;
 import org.sipring.peer.overlay.message.MessageBody.StoreAns;
 import org.sipring.peer.overlay.message.MessageBody.StoreKindData;
 import org.sipring.peer.overlay.message.MessageBody.StoreKindResponse;
@@ -42,6 +47,9 @@ import org.sipring.peer.overlay.message.MessageBody.StoreReq;
 import org.sipring.peer.overlay.message.MessageBody.StoredData;
 import org.sipring.peer.overlay.message.MessageBody.StoredDataSpecifier;
 import org.sipring.peer.overlay.message.MessageBody.StoredDataValue;
+import org.sipring.peer.overlay.message.MessageBody.SyncAns;
+import org.sipring.peer.overlay.message.MessageBody.SyncReq;
+import org.sipring.peer.overlay.message.MessageBody.UnknownKindReq;
 import org.sipring.peer.overlay.message.MessageBody.UpdateAns;
 import org.sipring.peer.overlay.message.MessageBody.UpdateReq;
 import org.sipring.peer.overlay.message.MessageBody.UpdateType;
@@ -51,8 +59,12 @@ import org.sipring.peer.overlay.message.MessageExtension.PeerStatus;
 
 /**
  * RELOAD message codec (RFC 6940 §6.3): forwarding header, MessageContents and security block,
- * with the chord-reload bodies (§10) and the storage bodies (§7). Thread-safe and stateless apart
- * from its configuration.
+ * with the chord-reload bodies (§10), the storage bodies (§7) and this overlay's private exp_a and
+ * exp_b bodies ({@link PrivateBodyCodec}). Thread-safe and stateless apart from its configuration.
+ *
+ * <p>A StoreReq or FetchReq naming a Kind-ID that {@link #kinds()} does not know decodes as an
+ * {@link UnknownKindReq} holding the body as received, which encodes back to the same bytes; answers
+ * with values of an unknown kind fail with {@link UnknownKindException}.
  *
  * <p>Encoding throws {@link IllegalArgumentException} only if a value does not fit its wire field
  * (for example a 70000-byte JoinReq overlay_specific_data). Decoding throws only
@@ -103,7 +115,7 @@ public final class MessageCodec {
     private final KindModels kinds;
     private final int maxMessageSize;
 
-    /** Codec with the RFC default maximum size that knows no kinds (Store/Fetch bodies fail). */
+    /** Codec with the RFC default maximum size that knows no kinds (see {@link KindModels#NONE}). */
     public MessageCodec() {
         this(KindModels.NONE, DEFAULT_MAX_MESSAGE_SIZE);
     }
@@ -295,6 +307,17 @@ public final class MessageCodec {
                 writeStoredDataList(w, r.kind(), r.values());
             }
             w.endVector(v, 4, "FetchAns kind_responses");
+        } else if (body instanceof UnknownKindReq u) {
+            // forwarded unchanged: the body is the one received
+            w.bytes(u.body());
+        } else if (body instanceof SyncReq s) {
+            PrivateBodyCodec.writeSyncReq(w, s);
+        } else if (body instanceof SyncAns s) {
+            PrivateBodyCodec.writeSyncAns(w, s);
+        } else if (body instanceof SlotUpdateReq u) {
+            PrivateBodyCodec.writeSlotUpdateReq(w, u);
+        } else if (body instanceof SlotUpdateAns u) {
+            PrivateBodyCodec.writeSlotUpdateAns(w, u);
         } else {
             throw new IllegalArgumentException("unsupported body " + body.getClass().getSimpleName());
         }
@@ -604,8 +627,12 @@ public final class MessageCodec {
             case STORE_ANS -> readStoreAns(r);
             case FETCH_REQ -> readFetchReq(r);
             case FETCH_ANS -> readFetchAns(r);
+            case EXP_A_REQ -> PrivateBodyCodec.readSyncReq(r);
+            case EXP_A_ANS -> PrivateBodyCodec.readSyncAns(r);
+            case EXP_B_REQ -> PrivateBodyCodec.readSlotUpdateReq(r);
+            case EXP_B_ANS -> PrivateBodyCodec.readSlotUpdateAns(r);
             case FIND_REQ, FIND_ANS, STAT_REQ, STAT_ANS, APP_ATTACH_REQ, APP_ATTACH_ANS, CONFIG_UPDATE_REQ,
-                CONFIG_UPDATE_ANS, EXP_A_REQ, EXP_A_ANS, EXP_B_REQ, EXP_B_ANS -> throw new UnknownMessageCodeException(code.value());
+                CONFIG_UPDATE_ANS -> throw new UnknownMessageCodeException(code.value());
         };
     }
 
@@ -749,23 +776,50 @@ public final class MessageCodec {
         return kinds.modelOf(kind).orElseThrow(() -> new UnknownKindException(kind));
     }
 
-    private StoreReq readStoreReq(WireReader r) throws DecodeException {
+    /**
+     * StoreReq (§7.4.1.1), or an {@link UnknownKindReq} when it names kinds this peer does not
+     * know: their values cannot be parsed without the data model (§7.2), so they are skipped
+     * whole, and the peer can still answer Error_Unknown_Kind listing them (§7.4.1.2) or forward
+     * the body unchanged. The values of known kinds are still checked.
+     */
+    private MessageBody readStoreReq(WireReader r) throws DecodeException {
+        byte[] raw = r.peekRemaining();
         ResourceId resource = readResourceId(r, "resource");
         int replica = r.u8("replica_number");
         WireReader v = r.vector(4, "kind_data");
         List<StoreKindData> kindData = new ArrayList<>();
+        Set<Long> unknown = new LinkedHashSet<>();
         while (v.hasRemaining()) {
             long kind = v.u32("kind");
             long generation = v.u64("generation_counter");
-            kindData.add(new StoreKindData(kind, generation, readStoredDataList(v, kind)));
+            Optional<DataModel> model = kinds.modelOf(kind);
+            if (model.isPresent()) {
+                kindData.add(new StoreKindData(kind, generation, readStoredDataList(v, model.get())));
+            } else {
+                unknown.add(kind);
+                skipStoredDataList(v);
+            }
         }
-        return new StoreReq(resource, replica, kindData);
+        return unknown.isEmpty() ? new StoreReq(resource, replica, kindData)
+            : new UnknownKindReq(MessageCode.STORE_REQ, resource, List.copyOf(unknown), raw);
     }
 
-    private List<StoredData> readStoredDataList(WireReader r, long kind) throws DecodeException {
+    /** FetchAns values: a kind this peer does not know fails the answer, unless it has no values. */
+    private List<StoredData> readFetchedValues(WireReader r, long kind) throws DecodeException {
         WireReader v = r.vector(4, "values");
+        if (!v.hasRemaining()) {
+            return List.of();
+        }
+        return readStoredData(v, modelOf(kind));
+    }
+
+    private static List<StoredData> readStoredDataList(WireReader r, DataModel model)
+        throws MalformedMessageException {
+        return readStoredData(r.vector(4, "values"), model);
+    }
+
+    private static List<StoredData> readStoredData(WireReader v, DataModel model) throws MalformedMessageException {
         List<StoredData> out = new ArrayList<>();
-        DataModel model = v.hasRemaining() ? modelOf(kind) : null;
         while (v.hasRemaining()) {
             WireReader d = v.vector(4, "StoredData");
             long storageTime = d.u64("storage_time");
@@ -780,6 +834,14 @@ public final class MessageCodec {
             out.add(new StoredData(storageTime, lifetime, value));
         }
         return out;
+    }
+
+    /** Values of an unknown kind: only the framing, which does not depend on the model, is checked. */
+    private static void skipStoredDataList(WireReader r) throws MalformedMessageException {
+        WireReader v = r.vector(4, "values");
+        while (v.hasRemaining()) {
+            v.vector(4, "StoredData");
+        }
     }
 
     private static DataValue readDataValue(WireReader r) throws MalformedMessageException {
@@ -808,37 +870,50 @@ public final class MessageCodec {
         return new StoreAns(out);
     }
 
-    private FetchReq readFetchReq(WireReader r) throws DecodeException {
+    /** FetchReq (§7.4.2.1), or an {@link UnknownKindReq} as for {@link #readStoreReq}. */
+    private MessageBody readFetchReq(WireReader r) throws DecodeException {
+        byte[] raw = r.peekRemaining();
         ResourceId resource = readResourceId(r, "resource");
         WireReader v = r.vector(2, "specifiers");
         List<StoredDataSpecifier> specs = new ArrayList<>();
+        Set<Long> unknown = new LinkedHashSet<>();
         while (v.hasRemaining()) {
             long kind = v.u32("kind");
             long generation = v.u64("generation");
             WireReader s = v.vector(2, "StoredDataSpecifier");
-            StoredDataSpecifier spec = switch (modelOf(kind)) {
-                case SINGLE -> new SingleSpecifier(kind, generation);
-                case ARRAY -> {
-                    WireReader ranges = s.vector(2, "indices");
-                    List<ArrayRange> list = new ArrayList<>();
-                    while (ranges.hasRemaining()) {
-                        list.add(new ArrayRange(ranges.u32("first"), ranges.u32("last")));
-                    }
-                    yield new ArraySpecifier(kind, generation, list);
-                }
-                case DICTIONARY -> {
-                    WireReader keys = s.vector(2, "keys");
-                    List<byte[]> list = new ArrayList<>();
-                    while (keys.hasRemaining()) {
-                        list.add(keys.opaque(2, "dictionary key"));
-                    }
-                    yield new DictionarySpecifier(kind, generation, list);
-                }
-            };
+            Optional<DataModel> model = kinds.modelOf(kind);
+            if (model.isEmpty()) {
+                unknown.add(kind);
+                continue;
+            }
+            specs.add(readSpecifier(s, kind, generation, model.get()));
             s.expectEnd("StoredDataSpecifier");
-            specs.add(spec);
         }
-        return new FetchReq(resource, specs);
+        return unknown.isEmpty() ? new FetchReq(resource, specs)
+            : new UnknownKindReq(MessageCode.FETCH_REQ, resource, List.copyOf(unknown), raw);
+    }
+
+    private static StoredDataSpecifier readSpecifier(WireReader s, long kind, long generation, DataModel model)
+        throws MalformedMessageException {
+        return switch (model) {
+            case SINGLE -> new SingleSpecifier(kind, generation);
+            case ARRAY -> {
+                WireReader ranges = s.vector(2, "indices");
+                List<ArrayRange> list = new ArrayList<>();
+                while (ranges.hasRemaining()) {
+                    list.add(new ArrayRange(ranges.u32("first"), ranges.u32("last")));
+                }
+                yield new ArraySpecifier(kind, generation, list);
+            }
+            case DICTIONARY -> {
+                WireReader keys = s.vector(2, "keys");
+                List<byte[]> list = new ArrayList<>();
+                while (keys.hasRemaining()) {
+                    list.add(keys.opaque(2, "dictionary key"));
+                }
+                yield new DictionarySpecifier(kind, generation, list);
+            }
+        };
     }
 
     private FetchAns readFetchAns(WireReader r) throws DecodeException {
@@ -847,7 +922,7 @@ public final class MessageCodec {
         while (v.hasRemaining()) {
             long kind = v.u32("kind");
             long generation = v.u64("generation");
-            out.add(new FetchKindResponse(kind, generation, readStoredDataList(v, kind)));
+            out.add(new FetchKindResponse(kind, generation, readFetchedValues(v, kind)));
         }
         return new FetchAns(out);
     }

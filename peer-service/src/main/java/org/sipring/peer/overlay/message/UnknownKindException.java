@@ -1,9 +1,10 @@
 package org.sipring.peer.overlay.message;
 
 /**
- * A Store or Fetch names a Kind-ID whose data model the decoder does not know; StoredData cannot
- * be parsed without it (RFC 6940 §7.2: the model is not on the wire). Answer with
- * Error_Unknown_Kind.
+ * A FetchAns carries values of a Kind-ID whose data model the decoder does not know; StoredData
+ * cannot be parsed without it (RFC 6940 §7.2: the model is not on the wire). Requests naming an
+ * unknown kind are not refused this way: they decode as {@link MessageBody.UnknownKindReq}, to be
+ * answered with Error_Unknown_Kind (§7.4.1.2).
  */
 public final class UnknownKindException extends DecodeException {
 

@@ -91,6 +91,11 @@ final class WireReader {
         return out;
     }
 
+    /** A copy of everything left in the window, without consuming it. */
+    byte[] peekRemaining() {
+        return Arrays.copyOfRange(buf, pos, limit);
+    }
+
     void skip(long n, String what) throws MalformedMessageException {
         if (n > Integer.MAX_VALUE) {
             throw new MalformedMessageException("truncated " + what + ": length " + n);

@@ -2,11 +2,18 @@ package org.sipring.peer.overlay.message;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
+import org.sipring.peer.overlay.Element;
 import org.sipring.peer.overlay.PeerAddress;
+import org.sipring.peer.overlay.Slot;
+import org.sipring.peer.overlay.SlotKey;
+import org.sipring.peer.overlay.id.IdInterval;
 import org.sipring.peer.overlay.id.NodeId;
 import org.sipring.peer.overlay.id.ResourceId;
 import org.sipring.peer.overlay.message.MessageBody.*;
@@ -98,6 +105,93 @@ final class MessageArbitraries {
                 .as((g, k) -> new DictionarySpecifier(SampleMessages.SIP_REGISTRATION.id(), g, k)));
     }
 
+    /** Arcs (start, end], wrapping or not, and the whole ring (start == end). */
+    static Arbitrary<IdInterval> intervals() {
+        return Arbitraries.frequencyOf(
+            Tuple.of(4, Combinators.combine(nodeIds(), nodeIds()).as(IdInterval::openClosed)),
+            Tuple.of(1, nodeIds().map(id -> IdInterval.openClosed(id, id))));
+    }
+
+    static Arbitrary<SlotKey> slotKeys() {
+        return Combinators.combine(resourceIds(), u32()).as(SlotKey::new);
+    }
+
+    static Arbitrary<Element> elements() {
+        return Combinators.combine(bytes(12), Arbitraries.longs(), u32(), Arbitraries.of(true, false), bytes(30))
+            .as(Element::new);
+    }
+
+    /** Slots as decoded: the purge time is local and never sent, so decoding sets Long.MAX_VALUE. */
+    static Arbitrary<Slot> slots() {
+        Arbitrary<List<Element>> elements = elements().list().ofMaxSize(4)
+            .uniqueElements(e -> ByteBuffer.wrap(e.name()));
+        return Combinators.combine(slotKeys(), Arbitraries.longs(), elements)
+            .as((key, gen, es) -> new Slot(key, gen, es, Long.MAX_VALUE));
+    }
+
+    static Arbitrary<SyncOp> syncOps() {
+        Arbitrary<Integer> positive = Arbitraries.integers().between(1, Integer.MAX_VALUE);
+        return Arbitraries.oneOf(
+            Combinators.combine(intervals(), Arbitraries.integers().between(1, 4096), Arbitraries.longs())
+                .as(DigestOp::new),
+            Combinators.combine(intervals(), slotKeys().injectNull(0.3), positive, positive,
+                Arbitraries.longs().between(0, Long.MAX_VALUE)).as(PullOp::new),
+            slots().list().ofMaxSize(3).map(PushOp::new));
+    }
+
+    static Arbitrary<SyncResult> syncResults() {
+        Arbitrary<DigestResult> digest = Arbitraries.longs().tuple2().list().ofMaxSize(20).map(buckets ->
+            new DigestResult(buckets.stream().map(Tuple.Tuple2::get1).toList(),
+                buckets.stream().map(Tuple.Tuple2::get2).toList()));
+        return Arbitraries.oneOf(
+            digest,
+            Combinators.combine(slots().list().ofMaxSize(3), Arbitraries.of(true, false)).as(PullResult::new),
+            Arbitraries.integers().between(0, Integer.MAX_VALUE).map(PushResult::new));
+    }
+
+    static Arbitrary<String> procedureNames() {
+        return Arbitraries.strings().alpha().numeric().withChars("._-:/é→漢").ofMaxLength(40);
+    }
+
+    /** StoreReqs and FetchReqs naming kinds outside {@link SampleMessages#KINDS}, as received. */
+    static Arbitrary<MessageBody> unknownKindReqs() {
+        Arbitrary<StoreKindData> unknownData = Combinators.combine(
+            Arbitraries.of(SampleMessages.UNKNOWN_SINGLE_KIND, SampleMessages.UNKNOWN_DICTIONARY_KIND),
+            Arbitraries.longs(), Arbitraries.integers().between(0, 2)).flatAs((k, gen, n) ->
+                storedData(k.model()).list().ofSize(n).map(values -> new StoreKindData(k.id(), gen, values)));
+        Arbitrary<StoredDataSpecifier> unknownSpec = Arbitraries.oneOf(
+            Arbitraries.longs().map(g -> new SingleSpecifier(SampleMessages.UNKNOWN_SINGLE_KIND.id(), g)),
+            Combinators.combine(Arbitraries.longs(), bytes(20).list().ofMaxSize(3))
+                .as((g, k) -> new DictionarySpecifier(SampleMessages.UNKNOWN_DICTIONARY_KIND.id(), g, k)));
+        Arbitrary<List<StoreKindData>> kindData = mixed(storeKindData(), unknownData);
+        Arbitrary<List<StoredDataSpecifier>> specs = mixed(specifiers(), unknownSpec);
+        return Arbitraries.oneOf(
+            Combinators.combine(resourceIds(), Arbitraries.integers().between(0, 255), kindData).as(StoreReq::new),
+            Combinators.combine(resourceIds(), specs).as(FetchReq::new))
+            .map(SampleMessages::unknownKindReq);
+    }
+
+    /** Up to two of {@code known} and one or two of {@code unknown}, in random order. */
+    private static <T> Arbitrary<List<T>> mixed(Arbitrary<T> known, Arbitrary<T> unknown) {
+        return Combinators.combine(known.list().ofMaxSize(2), unknown.list().ofMinSize(1).ofMaxSize(2))
+            .as((k, u) -> {
+                List<T> all = new ArrayList<>(k);
+                all.addAll(u);
+                return all;
+            })
+            .flatMap(all -> Arbitraries.shuffle(all));
+    }
+
+    /** The private-extension bodies (exp_a, exp_b) and requests naming unknown kinds. */
+    static Arbitrary<MessageBody> extensionBodies() {
+        return Arbitraries.oneOf(
+            syncOps().map(SyncReq::new),
+            syncResults().map(SyncAns::new),
+            Combinators.combine(resourceIds(), u32(), procedureNames(), bytes(40)).as(SlotUpdateReq::new),
+            Combinators.combine(Arbitraries.longs(), bytes(40)).as(SlotUpdateAns::new),
+            unknownKindReqs());
+    }
+
     static Arbitrary<IceCandidate> candidates() {
         return Combinators.combine(addresses(), Arbitraries.integers().between(0, 255), bytes(10), u32())
             .as(IceCandidate::new);
@@ -135,7 +229,8 @@ final class MessageArbitraries {
             Combinators.combine(u32(), Arbitraries.longs(), nodeIdLists()).as(StoreKindResponse::new)
                 .list().ofMaxSize(3).map(StoreAns::new),
             Combinators.combine(resourceIds(), specifiers().list().ofMaxSize(3)).as(FetchReq::new),
-            fetchKindResponses().list().ofMaxSize(3).map(FetchAns::new)));
+            fetchKindResponses().list().ofMaxSize(3).map(FetchAns::new),
+            extensionBodies()));
     }
 
     static Arbitrary<MessageExtension> extensions() {

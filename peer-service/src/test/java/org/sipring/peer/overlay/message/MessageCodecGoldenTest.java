@@ -255,8 +255,8 @@ class MessageCodecGoldenTest {
     }
 
     @Test
-    void unknownKindIsATypedErrorCarryingTheHeader() {
-        Message m = SampleMessages.all().stream().filter(x -> x.body() instanceof StoreReq).findFirst().orElseThrow();
+    void unknownKindInAnAnswerIsATypedErrorCarryingTheHeader() {
+        Message m = SampleMessages.all().stream().filter(x -> x.body() instanceof FetchAns).findFirst().orElseThrow();
         byte[] b = codec.encode(m);
         MessageCodec ignorant = new MessageCodec(KindModels.of(SampleMessages.SIP_REGISTRATION));
         assertThatThrownBy(() -> ignorant.decode(b)).isInstanceOfSatisfying(UnknownKindException.class, e -> {

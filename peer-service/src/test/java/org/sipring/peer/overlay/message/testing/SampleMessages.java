@@ -7,10 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.sipring.peer.overlay.DataModel;
+import org.sipring.peer.overlay.Element;
 import org.sipring.peer.overlay.Kind;
 import org.sipring.peer.overlay.PeerAddress;
+import org.sipring.peer.overlay.Slot;
+import org.sipring.peer.overlay.SlotKey;
+import org.sipring.peer.overlay.id.IdInterval;
 import org.sipring.peer.overlay.id.NodeId;
 import org.sipring.peer.overlay.id.ResourceId;
+import org.sipring.peer.overlay.message.DecodeException;
 import org.sipring.peer.overlay.message.Destination;
 import org.sipring.peer.overlay.message.ErrorCode;
 import org.sipring.peer.overlay.message.ForwardingHeader;
@@ -18,6 +23,7 @@ import org.sipring.peer.overlay.message.KindModels;
 import org.sipring.peer.overlay.message.Message;
 import org.sipring.peer.overlay.message.MessageBody;
 import org.sipring.peer.overlay.message.MessageBody.*;
+import org.sipring.peer.overlay.message.MessageCodec;
 import org.sipring.peer.overlay.message.MessageExtension;
 
 /** One realistic message of every body type this overlay sends, for golden and dissector tests. */
@@ -29,6 +35,12 @@ public final class SampleMessages {
     public static final Kind SINGLE_KIND = new Kind(0x40000001L, "test-single", DataModel.SINGLE);
     public static final Kind ARRAY_KIND = new Kind(0x40000002L, "test-array", DataModel.ARRAY);
     public static final KindModels KINDS = KindModels.of(SIP_REGISTRATION, SINGLE_KIND, ARRAY_KIND);
+    /** Kinds that a peer decoding with {@link #KINDS} does not know (a newer configuration's). */
+    public static final Kind UNKNOWN_SINGLE_KIND = new Kind(0x40000099L, "test-newer-single", DataModel.SINGLE);
+    public static final Kind UNKNOWN_DICTIONARY_KIND = new Kind(0x7ffffffeL, "test-newer-dict", DataModel.DICTIONARY);
+    /** {@link #KINDS} and the two kinds it does not know. */
+    public static final KindModels NEWER_KINDS = KindModels.of(SIP_REGISTRATION, SINGLE_KIND, ARRAY_KIND,
+        UNKNOWN_SINGLE_KIND, UNKNOWN_DICTIONARY_KIND);
 
     public static final int OVERLAY = ForwardingHeader.overlayId("overlay.example.org");
     public static final NodeId A = NodeId.fromHex("0102030405060708090a0b0c0d0e0f10");
@@ -110,19 +122,78 @@ public final class SampleMessages {
         return out;
     }
 
+    /**
+     * One body of each private-extension type (exp_a, exp_b) and one {@link UnknownKindReq} each
+     * for Store and Fetch. Kept apart from {@link #bodies()}: Wireshark knows none of these.
+     */
+    public static List<MessageBody> extensionBodies() {
+        Element contact = new Element(B.toBytes(), 1_700_000_000_000L, 3600, true,
+            sipRegistrationUri("sip:alice@192.0.2.7"));
+        Element removed = new Element(C.toBytes(), 1_700_000_000_500L, 3600, false, new byte[0]);
+        Slot slot = new Slot(new SlotKey(AOR, SIP_REGISTRATION.id()), 12, List.of(contact, removed), Long.MAX_VALUE);
+        IdInterval range = IdInterval.openClosed(C, A);
+        List<MessageBody> out = new ArrayList<>();
+        out.add(new SyncReq(new DigestOp(range, 16, 1_700_000_000_000L)));
+        out.add(new SyncReq(new PullOp(range, new SlotKey(AOR, SIP_REGISTRATION.id()), 64, 4000, 30_000)));
+        out.add(new SyncReq(new PushOp(List.of(slot))));
+        out.add(new SyncAns(new DigestResult(List.of(0x0123456789abcdefL, 0L), List.of(3L, 0L))));
+        out.add(new SyncAns(new PullResult(List.of(slot), true)));
+        out.add(new SyncAns(new PushResult(1)));
+        out.add(new SlotUpdateReq(AOR, SIP_REGISTRATION.id(), "registrar.bind", bytes("sip:alice@192.0.2.7")));
+        out.add(new SlotUpdateAns(13, bytes("ok")));
+        StoredData single = new StoredData(1_700_000_000_001L, 60,
+            new SingleValue(new DataValue(true, bytes("hello"))));
+        out.add(unknownKindReq(new StoreReq(AOR, 0, List.of(
+            new StoreKindData(SINGLE_KIND.id(), 3, List.of(single)),
+            new StoreKindData(UNKNOWN_SINGLE_KIND.id(), 0, List.of(single))))));
+        out.add(unknownKindReq(new FetchReq(AOR, List.of(
+            new SingleSpecifier(SINGLE_KIND.id(), 0),
+            new DictionarySpecifier(UNKNOWN_DICTIONARY_KIND.id(), 0, List.of(B.toBytes()))))));
+        return out;
+    }
+
+    /**
+     * A StoreReq or FetchReq naming a kind outside {@link #KINDS}, as a peer decoding with
+     * {@link #KINDS} receives it from one that knows {@link #NEWER_KINDS}.
+     */
+    public static UnknownKindReq unknownKindReq(MessageBody storeOrFetch) {
+        Message m = new Message(request(1, new Destination.Resource(AOR)), storeOrFetch, List.of());
+        try {
+            MessageBody decoded = new MessageCodec(KINDS, 1 << 20)
+                .decode(new MessageCodec(NEWER_KINDS, 1 << 20).encode(m)).body();
+            if (decoded instanceof UnknownKindReq u) {
+                return u;
+            }
+            throw new IllegalArgumentException("names no unknown kind: " + storeOrFetch);
+        } catch (DecodeException e) {
+            throw new IllegalArgumentException("does not decode: " + storeOrFetch, e);
+        }
+    }
+
     /** Each body in a message, requests to a node or resource, answers back to {@link #A}. */
     public static List<Message> all() {
-        List<Message> out = new ArrayList<>();
         long tid = 0x0102030405060708L;
-        for (MessageBody b : bodies()) {
+        List<Message> out = messages(bodies(), tid);
+        out.add(withPeerDirectory(tid + out.size()));
+        return out;
+    }
+
+    /** {@link #extensionBodies()}, each in a message as {@link #all()} does. */
+    public static List<Message> extensionMessages() {
+        return messages(extensionBodies(), 0x1102030405060708L);
+    }
+
+    private static List<Message> messages(List<MessageBody> bodies, long firstTid) {
+        List<Message> out = new ArrayList<>();
+        long tid = firstTid;
+        for (MessageBody b : bodies) {
+            boolean toResource = b instanceof StoreReq || b instanceof FetchReq || b instanceof UnknownKindReq;
             ForwardingHeader h = b.code().isRequest()
-                ? request(tid, b instanceof StoreReq || b instanceof FetchReq ? new Destination.Resource(AOR)
-                    : new Destination.Node(B))
+                ? request(tid, toResource ? new Destination.Resource(AOR) : new Destination.Node(B))
                 : response(tid);
             out.add(new Message(h, b, List.of()));
             tid++;
         }
-        out.add(withPeerDirectory(tid));
         return out;
     }
 

@@ -47,20 +47,20 @@ import org.sipring.peer.overlay.message.MessageBody.SyncReq;
  * Driver-thread only; one batch in flight per transfer is the flow control, and transfers wait a
  * pause between batches so foreground requests keep their latency.
  */
-final class RangeSync {
+public final class RangeSync {
 
     private static final System.Logger LOG = System.getLogger(RangeSync.class.getName());
 
     /** Tunables of range transfers and repair. */
-    record Settings(int batchSlots, int batchBytes, int digestBuckets, long repairIntervalMillis, long graceMillis,
+    public record Settings(int batchSlots, int batchBytes, int digestBuckets, long repairIntervalMillis, long graceMillis,
                     long settleMillis, long mirrorMillis, long batchPauseMillis, int maxFailures) {
-        static Settings defaults() {
+        public static Settings defaults() {
             return new Settings(500, 512 * 1024, 64, 30_000, 30_000, 5_000, 30_000, 0, 8);
         }
     }
 
     /** Progress of a drain's hand-over. */
-    record Progress(long slotsMoved, long bytesMoved, long slotsTotal, boolean done) {
+    public record Progress(long slotsMoved, long bytesMoved, long slotsTotal, boolean done) {
     }
 
     private record Timer(long at, long seq, Runnable task) {

@@ -35,7 +35,7 @@ import org.sipring.peer.overlay.message.MessageBody.StoredDataSpecifier;
  * {@link #ATTEMPTS} attempts. A Fetch the responsible peer cannot answer goes to the replicas
  * directly (§10.4: they hold the same data).
  */
-final class StorageClient {
+public final class StorageClient {
 
     static final int ATTEMPTS = 6;
     private static final long FIRST_BACKOFF_MILLIS = 100;
@@ -43,17 +43,17 @@ final class StorageClient {
         ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND);
 
     /** Runs a task on the driver thread after a delay. */
-    interface Scheduler {
+    public interface Scheduler {
         void schedule(long delayMillis, Runnable task);
     }
 
     private final Scheduler scheduler;
 
-    StorageClient(Scheduler scheduler) {
+    public StorageClient(Scheduler scheduler) {
         this.scheduler = scheduler;
     }
 
-    void store(ChordPeer peer, ResourceId resource, Kind kind, List<StoredValue> values,
+    public void store(ChordPeer peer, ResourceId resource, Kind kind, List<StoredValue> values,
                CompletableFuture<StoreResult> done) {
         List<StoredData> data = new ArrayList<>();
         for (StoredValue v : values) {
@@ -72,7 +72,7 @@ final class StorageClient {
         });
     }
 
-    void update(ChordPeer peer, ResourceId resource, Kind kind, String procedure, byte[] argument,
+    public void update(ChordPeer peer, ResourceId resource, Kind kind, String procedure, byte[] argument,
                 CompletableFuture<UpdateResult> done) {
         SlotUpdateReq req = new SlotUpdateReq(resource, kind.id(), procedure, argument);
         attempt(peer, resource, req, procedure + " " + resource.shortHex(), 0, (ans, err) -> {
@@ -86,7 +86,7 @@ final class StorageClient {
         });
     }
 
-    void fetch(ChordPeer peer, ResourceId resource, Kind kind, CompletableFuture<List<StoredValue>> done) {
+    public void fetch(ChordPeer peer, ResourceId resource, Kind kind, CompletableFuture<List<StoredValue>> done) {
         FetchReq req = new FetchReq(resource, List.of(specifierFor(kind)));
         peer.request(List.of(new Destination.Resource(resource)), req, "fetch " + resource.shortHex(), (ans, err) -> {
             List<StoredValue> values = err == null ? valuesOf(ans) : null;

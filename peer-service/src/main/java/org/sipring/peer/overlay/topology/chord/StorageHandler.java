@@ -49,20 +49,20 @@ import org.sipring.peer.overlay.message.MessageBody.UnknownKindReq;
  * (exp_a). Storage futures complete on the storage thread; their results are handed back to the
  * driver thread before the state machine is touched. One StoreReq carries one kind here.
  */
-final class StorageHandler implements ChordPeer.RequestHandler {
+public final class StorageHandler implements ChordPeer.RequestHandler {
 
     private final LocalStorage storage;
     private final Executor driver;
     private final RangeSync sync;
     private Replicator replicator;
 
-    StorageHandler(LocalStorage storage, Executor driver, RangeSync.Settings settings) {
+    public StorageHandler(LocalStorage storage, Executor driver, RangeSync.Settings settings) {
         this.storage = storage;
         this.driver = driver;
         this.sync = new RangeSync(storage, driver, settings);
     }
 
-    RangeSync.Progress handOffProgress() {
+    public RangeSync.Progress handOffProgress() {
         return sync.progress();
     }
 

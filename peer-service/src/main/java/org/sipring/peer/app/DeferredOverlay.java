@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.sipring.peer.overlay.DrainProgress;
 import org.sipring.peer.overlay.Kind;
 import org.sipring.peer.overlay.OverlayException;
 import org.sipring.peer.overlay.PeerAddress;
@@ -86,6 +87,12 @@ final class DeferredOverlay implements OverlayRuntime {
     @Override
     public CompletableFuture<UpdateResult> update(String resourceName, Kind kind, String procedure, byte[] argument) {
         return call(d -> d.update(resourceName, kind, procedure, argument));
+    }
+
+    @Override
+    public DrainProgress drainProgress() {
+        OverlayRuntime d = delegate;
+        return d == null ? DrainProgress.NONE : d.drainProgress();
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.sipring.peer.app;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.sipring.peer.overlay.DrainProgress;
 import org.sipring.peer.overlay.Kind;
 import org.sipring.peer.overlay.Overlay;
 import org.sipring.peer.overlay.PeerAddress;
@@ -21,6 +22,11 @@ public interface OverlayRuntime extends Overlay, AutoCloseable {
     /** Stops the driver thread and the link. */
     @Override
     void close();
+
+    /** How far this peer's drain has come ({@link DrainProgress#NONE} before one starts). */
+    default DrainProgress drainProgress() {
+        return DrainProgress.NONE;
+    }
 
     /** The chord-reload overlay as a runtime; closing it closes the overlay, then the storage. */
     static OverlayRuntime of(ChordOverlay chord, AutoCloseable storage) {
@@ -48,6 +54,11 @@ public interface OverlayRuntime extends Overlay, AutoCloseable {
             @Override
             public CompletableFuture<Void> leave() {
                 return chord.leave();
+            }
+
+            @Override
+            public DrainProgress drainProgress() {
+                return chord.drainProgress();
             }
 
             @Override

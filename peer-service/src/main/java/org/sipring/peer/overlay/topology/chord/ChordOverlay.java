@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import org.sipring.peer.overlay.DrainProgress;
 import org.sipring.peer.overlay.Kind;
 import org.sipring.peer.overlay.LocalStorage;
 import org.sipring.peer.overlay.Overlay;
@@ -38,6 +39,8 @@ public final class ChordOverlay implements Overlay, AutoCloseable {
     private final Link link;
     private final ScheduledThreadPoolExecutor driver;
     private final StorageClient storageClient;
+    private final StorageHandler storageHandler;
+    private volatile DrainProgress drainProgress = DrainProgress.NONE;
     private volatile PeerSnapshot lastSnapshot;
     private volatile java.util.function.Consumer<NodeId> nodeIdListener = id -> { };
     private NodeId reportedId;
@@ -67,8 +70,9 @@ public final class ChordOverlay implements Overlay, AutoCloseable {
                 // shutting down
             }
         });
-        this.peer = new ChordPeer(config, link, clock, random,
-            storage == null ? null : new StorageHandler(storage, this::runOnDriver, RangeSync.Settings.defaults()));
+        this.storageHandler = storage == null ? null
+            : new StorageHandler(storage, this::runOnDriver, RangeSync.Settings.defaults());
+        this.peer = new ChordPeer(config, link, clock, random, storageHandler);
         this.lastSnapshot = peer.snapshot();
     }
 
@@ -89,6 +93,10 @@ public final class ChordOverlay implements Overlay, AutoCloseable {
             peer.tick();
             PeerSnapshot s = peer.snapshot();
             lastSnapshot = s;
+            if (storageHandler != null && s.state() != PeerState.ACTIVE) {
+                RangeSync.Progress p = storageHandler.handOffProgress();
+                drainProgress = new DrainProgress(p.slotsMoved(), p.bytesMoved(), p.slotsTotal(), p.done());
+            }
             if (s.state() == PeerState.ACTIVE && !s.nodeId().equals(reportedId)) {
                 reportedId = s.nodeId();
                 nodeIdListener.accept(reportedId);
@@ -170,6 +178,11 @@ public final class ChordOverlay implements Overlay, AutoCloseable {
      */
     public void onNodeIdChange(java.util.function.Consumer<NodeId> listener) {
         this.nodeIdListener = listener;
+    }
+
+    /** The progress of this peer's drain, as of the last tick. */
+    public DrainProgress drainProgress() {
+        return drainProgress;
     }
 
     public PeerState state() {

@@ -1221,6 +1221,11 @@ public final class ChordPeer {
         return Optional.empty();
     }
 
+    /** The record a request names its sender by (first entry of its peer-directory extension), if any. */
+    public static Optional<PeerRecord> senderRecord(Message m) {
+        return firstRecord(m);
+    }
+
     private static Optional<PeerRecord> firstRecord(Message m) {
         return directory(m).flatMap(d -> d.records().stream().findFirst());
     }

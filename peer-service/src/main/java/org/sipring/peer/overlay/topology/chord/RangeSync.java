@@ -66,7 +66,11 @@ public final class RangeSync {
     private record Timer(long at, long seq, Runnable task) {
     }
 
-    private record Mirror(IdInterval range, long until) {
+    private record Mirror(IdInterval range, PeerAddress address, long until) {
+    }
+
+    /** A joiner that asked for writes in its range to be copied to it. */
+    record MirrorTarget(NodeId id, PeerAddress address) {
     }
 
     private final LocalStorage storage;
@@ -101,21 +105,21 @@ public final class RangeSync {
     }
 
     /** Peers that asked for writes in a range to be mirrored to them, for a key. */
-    List<NodeId> mirrorsFor(RingId k) {
-        List<NodeId> out = new ArrayList<>();
+    List<MirrorTarget> mirrorsFor(RingId k) {
+        List<MirrorTarget> out = new ArrayList<>();
         for (Iterator<Map.Entry<NodeId, Mirror>> it = mirrors.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<NodeId, Mirror> e = it.next();
             if (e.getValue().until() <= now) {
                 it.remove();
             } else if (e.getValue().range().contains(k)) {
-                out.add(e.getKey());
+                out.add(new MirrorTarget(e.getKey(), e.getValue().address()));
             }
         }
         return out;
     }
 
-    void addMirror(NodeId peer, IdInterval range, long millis) {
-        mirrors.put(peer, new Mirror(range, now + millis));
+    void addMirror(NodeId peer, PeerAddress address, IdInterval range, long millis) {
+        mirrors.put(peer, new Mirror(range, address, now + millis));
     }
 
     void stopMirroring(NodeId peer) {

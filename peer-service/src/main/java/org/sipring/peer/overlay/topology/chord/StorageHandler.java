@@ -221,7 +221,8 @@ public final class StorageHandler implements ChordPeer.RequestHandler {
                 dg -> peer.respond(request, path, new SyncAns(new DigestResult(dg.hashes(), dg.counts())), List.of()));
         } else if (s.op() instanceof PullOp p) {
             if (p.mirrorMillis() > 0) {
-                originator(path).ifPresent(joiner -> sync.addMirror(joiner, p.range(), p.mirrorMillis()));
+                ChordPeer.senderRecord(request).ifPresent(joiner ->
+                    sync.addMirror(joiner.id(), joiner.address(), p.range(), p.mirrorMillis()));
             }
             whenDone(storage.scan(p.range(), p.after(), p.maxSlots(), p.maxBytes()), request, path, peer,
                 slots -> peer.respond(request, path, new SyncAns(new PullResult(slots, slots.size() < p.maxSlots()
@@ -252,15 +253,15 @@ public final class StorageHandler implements ChordPeer.RequestHandler {
      * each has answered or failed, so a joiner holds every acknowledged write when it takes over.
      */
     private void mirror(ChordPeer peer, Slot slot, Runnable then) {
-        List<NodeId> to = sync.mirrorsFor(slot.key().resource());
+        List<RangeSync.MirrorTarget> to = sync.mirrorsFor(slot.key().resource());
         if (to.isEmpty()) {
             then.run();
             return;
         }
         int[] left = {to.size()};
-        for (NodeId n : to) {
-            peer.request(List.of(new Destination.Node(n)), new SyncReq(new PushOp(List.of(slot))),
-                "mirror " + slot.key() + " to " + n.shortHex(), (ans, err) -> {
+        for (RangeSync.MirrorTarget n : to) {
+            peer.requestDirect(n.id(), n.address(), new SyncReq(new PushOp(List.of(slot))),
+                "mirror " + slot.key() + " to " + n.id().shortHex(), (ans, err) -> {
                     if (--left[0] == 0) {
                         then.run();
                     }

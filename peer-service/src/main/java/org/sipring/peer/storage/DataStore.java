@@ -20,7 +20,7 @@ public interface DataStore extends AutoCloseable {
     /**
      * Writes the given slots (each replacing the whole stored slot) and removes the given keys, in
      * one transaction committed with the store's configured durability: either all of it is
-     * stored or none of it.
+     * stored or none of it. Removals apply before writes, so a key in both ends up written.
      */
     void commit(Collection<Slot> writes, Collection<SlotKey> removals);
 

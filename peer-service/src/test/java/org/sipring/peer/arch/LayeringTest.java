@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps library types in their adapter packages (docs/overlay.md): the overlay core is plain
- * Java, Netty stays in the link adapter, Spring stays in app and admin, and the core never reads
- * the system clock or sleeps.
+ * Java, Netty stays in the link adapter, Berkeley DB in the storage adapter, Spring stays in app
+ * and admin, and the core never reads the system clock or sleeps.
  */
 class LayeringTest {
 
@@ -40,6 +40,11 @@ class LayeringTest {
     }
 
     @Test
+    void berkeleyDbOnlyInTheStorageAdapter() {
+        berkeleyDbOnlyInTheStorageAdapter.check(classes);
+    }
+
+    @Test
     void coreUsesTheInjectedClock() {
         coreUsesTheInjectedClock.check(classes);
     }
@@ -64,6 +69,11 @@ class LayeringTest {
         .that().resideOutsideOfPackages("..app..", "..admin..")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")
         .because("Spring is the composition root and the REST adapter");
+
+    private static final ArchRule berkeleyDbOnlyInTheStorageAdapter = noClasses()
+        .that().resideOutsideOfPackages("..storage.bdb..")
+        .should().dependOnClassesThat().resideInAnyPackage("com.sleepycat..")
+        .because("Berkeley DB is the storage adapter's business; the rest sees the DataStore port");
 
     private static final ArchRule coreUsesTheInjectedClock = noClasses()
         .that().resideInAnyPackage("..overlay.topology..", "..overlay.id..")

@@ -1,0 +1,9 @@
+package org.sipring.peer.storage;
+
+class InMemoryDataStoreContractTest extends DataStoreContractTest {
+
+    @Override
+    protected DataStore newStore() {
+        return new InMemoryDataStore();
+    }
+}

@@ -28,8 +28,8 @@ public interface OverlayRuntime extends Overlay, AutoCloseable {
         return DrainProgress.NONE;
     }
 
-    /** The chord-reload overlay as a runtime; closing it closes the overlay, then the storage. */
-    static OverlayRuntime of(ChordOverlay chord, AutoCloseable storage) {
+    /** The chord-reload overlay as a runtime. */
+    static OverlayRuntime of(ChordOverlay chord) {
         return new OverlayRuntime() {
             @Override
             public void start() {
@@ -39,11 +39,6 @@ public interface OverlayRuntime extends Overlay, AutoCloseable {
             @Override
             public void close() {
                 chord.close();
-                try {
-                    storage.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException("closing the storage: " + e.getMessage(), e);
-                }
             }
 
             @Override

@@ -10,16 +10,17 @@ import org.sipring.peer.app.config.OverlayProperties;
 import org.sipring.peer.app.config.PeerSettings;
 import org.sipring.peer.app.config.PeerSettingsFactory;
 import org.sipring.peer.app.config.StorageProperties;
+import org.sipring.peer.app.config.StorageSettings;
 import org.sipring.peer.app.logging.PeerIdConverter;
 import org.sipring.peer.overlay.link.Link;
 import org.sipring.peer.overlay.message.KindModels;
 import org.sipring.peer.overlay.topology.chord.ChordOverlay;
-import org.sipring.peer.storage.InMemoryDataStore;
 import org.sipring.peer.storage.KindRegistry;
 import org.sipring.peer.storage.KindSpec;
 import org.sipring.peer.storage.SlotRules;
 import org.sipring.peer.storage.SlotStore;
 import org.sipring.peer.storage.StorageService;
+import org.sipring.peer.storage.bdb.BdbDataStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -54,8 +55,8 @@ public class PeerConfiguration {
     }
 
     @Bean
-    KindRegistry kindRegistry() {
-        return new KindRegistry(DhtKinds.specs(1000, 64 * 1024));
+    KindRegistry kindRegistry(PeerSettings settings) {
+        return new KindRegistry(DhtKinds.specs(settings.storage().maxValues(), settings.storage().maxValueSize()));
     }
 
     @Bean
@@ -63,10 +64,16 @@ public class PeerConfiguration {
         return new NettyLinkFactory(KindModels.of(kinds.all().stream().map(KindSpec::kind).toList()));
     }
 
-    @Bean(destroyMethod = "")
-    StorageService localStorage(KindRegistry kinds) {
-        SlotStore store = new SlotStore(new InMemoryDataStore(), kinds, Map.of(), new SlotRules(86_400_000L));
-        return StorageService.start(store, Clock.systemUTC(), StorageService.Settings.defaults(), "storage");
+    /**
+     * The Berkeley DB JE store under the data directory and its storage thread. Spring closes it
+     * after the overlay that depends on it, so no request is cut off mid-write.
+     */
+    @Bean
+    StorageService localStorage(PeerSettings settings, KindRegistry kinds) {
+        StorageSettings s = settings.storage();
+        SlotStore store = new SlotStore(BdbDataStore.open(s.bdb()), kinds, Map.of(),
+            new SlotRules(s.tombstoneRetention().toMillis()));
+        return StorageService.start(store, Clock.systemUTC(), s.service(), "storage");
     }
 
     /**
@@ -88,7 +95,7 @@ public class PeerConfiguration {
                 log.error("cannot persist the Node-ID {} in {}: {}", id, ids.file(), e.getMessage());
                 return null;
             }));
-            return OverlayRuntime.of(chord, storage);
+            return OverlayRuntime.of(chord);
         });
     }
 

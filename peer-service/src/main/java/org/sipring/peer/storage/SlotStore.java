@@ -61,6 +61,12 @@ public final class SlotStore {
         batch.put(s.key(), Optional.of(s));
     }
 
+    /** Closes the disk; pending (uncommitted) changes are dropped. */
+    public void close() {
+        batch.clear();
+        disk.close();
+    }
+
     public boolean hasPendingWrites() {
         return !batch.isEmpty();
     }

@@ -227,16 +227,17 @@ public final class StorageService implements LocalStorage, AutoCloseable {
         return n;
     }
 
+    /** Stops the storage thread after the batch it is running, fails what is queued, closes the disk. */
     @Override
     public void close() {
         running = false;
         if (thread != null) {
-            thread.interrupt();
             try {
-                thread.join(5_000);
+                thread.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+        store.close();
     }
 }

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.sipring.peer.storage.Durability;
+import org.sipring.peer.storage.StorageService;
+import org.sipring.peer.storage.bdb.BdbSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,7 +40,7 @@ public final class PeerSettingsFactory {
             chord.maxMessageSize(), positive("peer.overlay.link-dead-timeout", overlay.getLinkDeadTimeout(),
                 Duration.ofSeconds(30)));
         JoinPolicy join = joinPolicy(overlay, bootstrap);
-        return new PeerSettings(chord, link, join, dataDir, tokens(api));
+        return new PeerSettings(chord, link, join, dataDir, tokens(api), storageSettings(storage, dataDir));
     }
 
     static PeerAddress listenAddress(String text) {
@@ -126,6 +129,43 @@ public final class PeerSettingsFactory {
     private static boolean rebalance(OverlayProperties p) {
         boolean pinned = p.getNodeId() != null && !p.getNodeId().isBlank();
         return !pinned && (p.getRebalance() == null || p.getRebalance());
+    }
+
+    static StorageSettings storageSettings(StorageProperties p, Path dataDir) {
+        Durability durability = switch (p.getDurability() == null ? "" : p.getDurability().trim().toLowerCase()) {
+            case "sync" -> Durability.SYNC;
+            case "write-no-sync" -> Durability.WRITE_NO_SYNC;
+            case "no-sync" -> Durability.NO_SYNC;
+            default -> throw new InvalidPropertyException("peer.storage.durability",
+                "must be sync, write-no-sync or no-sync, not '" + p.getDurability() + "'");
+        };
+        Duration flush = p.getFlushInterval() == null ? Duration.ZERO : p.getFlushInterval();
+        if (flush.isNegative()) {
+            throw new InvalidPropertyException("peer.storage.flush-interval", "must not be negative");
+        }
+        long cache = p.getCacheSize() == null ? BdbSettings.DEFAULT_CACHE_BYTES : p.getCacheSize().toBytes();
+        if (cache < BdbSettings.MIN_CACHE_BYTES) {
+            throw new InvalidPropertyException("peer.storage.cache-size", "must be at least 1MB");
+        }
+        int queue = atLeast("peer.storage.queue-capacity", p.getQueueCapacity(), 1);
+        int batch = atLeast("peer.storage.max-batch", p.getMaxBatch(), 1);
+        int values = atLeast("peer.storage.max-values", p.getMaxValues(), 1);
+        long size = p.getMaxValueSize() == null ? 64 * 1024 : p.getMaxValueSize().toBytes();
+        if (size < 1 || size > 16L << 20) {
+            throw new InvalidPropertyException("peer.storage.max-value-size", "must be between 1B and 16MB");
+        }
+        Duration retention = positive("peer.storage.tombstone-retention", p.getTombstoneRetention(),
+            Duration.ofHours(24));
+        BdbSettings bdb = new BdbSettings(dataDir.resolve("store"), durability, flush, cache);
+        StorageService.Settings service = new StorageService.Settings(queue, batch, 1_000, 1_000);
+        return new StorageSettings(bdb, service, retention, values, (int) size);
+    }
+
+    private static int atLeast(String property, int value, int min) {
+        if (value < min) {
+            throw new InvalidPropertyException(property, "must be at least " + min);
+        }
+        return value;
     }
 
     private static Duration positive(String property, Duration value, Duration fallback) {

@@ -142,16 +142,18 @@ class BdbDataStoreTest {
 
     @Test
     void onlyWriteNoSyncWithAnIntervalRunsTheBackgroundFsync() {
+        // other stores in this JVM may run flush threads of their own: count relative to now
+        long before = flushThreads();
         BdbSettings every50ms = TestStores.small(dir).withFlushInterval(Duration.ofMillis(50));
         try (BdbDataStore store = BdbDataStore.open(every50ms)) {
-            assertThat(flushThreads()).isEqualTo(1);
+            assertThat(flushThreads()).isEqualTo(before + 1);
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> flushThreads() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> flushThreads() == before);
         try (BdbDataStore store = BdbDataStore.open(every50ms.withDurability(Durability.SYNC))) {
-            assertThat(flushThreads()).isZero();
+            assertThat(flushThreads()).isEqualTo(before);
         }
         try (BdbDataStore store = BdbDataStore.open(every50ms.withFlushInterval(Duration.ZERO))) {
-            assertThat(flushThreads()).isZero();
+            assertThat(flushThreads()).isEqualTo(before);
         }
     }
 

@@ -154,8 +154,16 @@ public final class StorageService implements LocalStorage, AutoCloseable {
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, settings.maxBatch() - 1);
-                    runBatch(batch);
-                    batch.clear();
+                    try {
+                        runBatch(batch);
+                    } catch (RuntimeException e) {
+                        for (Task t : batch) {
+                            t.future().completeExceptionally(e);
+                        }
+                        throw e;
+                    } finally {
+                        batch.clear();
+                    }
                 }
                 sweepIfDue();
             } catch (InterruptedException e) {
@@ -173,13 +181,30 @@ public final class StorageService implements LocalStorage, AutoCloseable {
     private void runBatch(List<Task> batch) {
         Object[] results = new Object[batch.size()];
         RuntimeException[] refusals = new RuntimeException[batch.size()];
+        int uncommittedFrom = 0;
         for (int i = 0; i < batch.size(); i++) {
+            boolean pending = store.hasPendingWrites();
             try {
                 results[i] = batch.get(i).work().apply(store);
             } catch (StoreRefused e) {
                 refusals[i] = new OverlayException.RemoteError(e.errorCode(), e.getMessage());
             } catch (DataStore.StorageFailure e) {
                 refusals[i] = new OverlayException.Overloaded("storage failure: " + e.getMessage());
+                if (pending && !store.hasPendingWrites()) {
+                    // a commit inside this operation (a scan, a digest) failed and dropped the earlier writes
+                    for (int j = uncommittedFrom; j < i; j++) {
+                        if (refusals[j] == null) {
+                            refusals[j] = new OverlayException.Overloaded("storage failure: " + e.getMessage());
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                // an operation failing unexpectedly (a procedure rejecting its argument, a malformed
+                // replica) fails its own future only
+                refusals[i] = e;
+            }
+            if (!store.hasPendingWrites()) {
+                uncommittedFrom = i + 1;
             }
         }
         try {

@@ -51,11 +51,14 @@ public record SlotRules(long tombstoneRetentionMillis) {
         if (spec.kind().model() == DataModel.SINGLE && values.size() > 1) {
             throw new StoreRefused(StoreRefused.INVALID_MESSAGE, "a single-value kind takes one value per store");
         }
+        if (values.isEmpty()) {
+            return new Applied(current.orElse(slot(key, 0, List.of())), List.of());
+        }
         long stamp = Math.max(now, current.map(Slot::lastStorageTime).orElse(0L) + 1);
         TreeMap<ByteBuffer, Element> byName = liveAndTombstones(current, now);
         List<Element> written = new ArrayList<>();
         for (StoredValue v : values) {
-            if (v.value().length > spec.maxSize()) {
+            if (v.exists() && v.value().length > spec.maxSize()) {
                 throw new StoreRefused(StoreRefused.DATA_TOO_LARGE, "value of " + v.value().length
                     + " bytes exceeds the kind's max-size " + spec.maxSize());
             }
@@ -110,7 +113,7 @@ public record SlotRules(long tombstoneRetentionMillis) {
             }
             ByteBuffer k = ByteBuffer.wrap(in.name());
             Element held = byName.get(k);
-            if (held == null || in.storageTime() > held.storageTime()) {
+            if (held == null || newer(in, held)) {
                 byName.put(k, in);
                 changed = true;
             }
@@ -123,6 +126,22 @@ public record SlotRules(long tombstoneRetentionMillis) {
             return Optional.empty();
         }
         return Optional.of(slot(incoming.key(), generation, new ArrayList<>(byName.values())));
+    }
+
+    /**
+     * Whether a copy of an element replaces the held one: the later storage_time wins; on a tie
+     * (two owners stamped the same millisecond) a deletion wins, then the larger value, so every
+     * peer settles on the same element whatever order copies arrive in.
+     */
+    static boolean newer(Element in, Element held) {
+        if (in.storageTime() != held.storageTime()) {
+            return in.storageTime() > held.storageTime();
+        }
+        if (in.exists() != held.exists()) {
+            return !in.exists();
+        }
+        int c = Arrays.compareUnsigned(in.value(), held.value());
+        return c != 0 ? c > 0 : in.lifetime() > held.lifetime();
     }
 
     /** What a fetch returns (§7.4.2): existing elements that have not expired, as values of the kind's model. */

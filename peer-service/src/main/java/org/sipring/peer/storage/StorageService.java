@@ -142,6 +142,9 @@ public final class StorageService implements LocalStorage, AutoCloseable {
         } else if (!queue.offer(t)) {
             f.completeExceptionally(new OverlayException.Overloaded("storage queue full ("
                 + settings.queueCapacity() + ")"));
+        } else if (!running && queue.remove(t)) {
+            // closed while this task was being queued: the thread may already have drained the queue
+            f.completeExceptionally(new OverlayException.Overloaded("storage is closed"));
         }
         return (CompletableFuture<T>) f;
     }

@@ -474,8 +474,12 @@ class SlotRulesTest {
             assertThat(RULES.replicaStore(Optional.of(held), DICT_KEY, 3, List.of(element("a", NOW + 100, 60, "1")),
                 NOW + 100)).isEmpty();
             assertThat(RULES.replicaStore(Optional.of(held), DICT_KEY, 3,
+                List.of(element("a", NOW + 100, 60, "0")), NOW + 100))
+                .as("on a tie the larger value stays: the held one").isEmpty();
+            assertThat(RULES.replicaStore(Optional.of(held), DICT_KEY, 3,
                 List.of(element("a", NOW + 100, 60, "other")), NOW + 100))
-                .as("on a tie the held element stays").isEmpty();
+                .as("on a tie the larger value wins, whatever the arrival order")
+                .hasValueSatisfying(s -> assertThat(new String(s.elements().get(0).value())).isEqualTo("other"));
         }
     }
 

@@ -360,9 +360,13 @@ class StorageServiceTest {
         CompletableFuture<SlotChange> held = holdStorageThread(s);
         CompletableFuture<SlotChange> queued = s.store(DICT_KEY, 0, List.of(entry("a", "1", 60)));
 
-        s.close();
+        // close waits for the batch in progress (a storage thread is never interrupted in a commit)
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
+        await().atMost(WAIT).until(() -> s.fetch(DICT_KEY).isCompletedExceptionally());
+        disk.release.countDown();
+        closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-        assertOverloaded(held);
+        assertThat(get(held).written()).hasSize(1);
         assertOverloaded(queued);
         CompletableFuture<List<StoredValue>> late = s.fetch(DICT_KEY);
         assertThat(late).isCompletedExceptionally();

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.sipring.peer.admin.ApiTokens;
+import org.sipring.peer.admin.DhtKindCatalog;
 import org.sipring.peer.app.config.ApiProperties;
 import org.sipring.peer.app.config.OverlayProperties;
 import org.sipring.peer.app.config.PeerSettings;
@@ -56,6 +57,11 @@ public class PeerConfiguration {
     @Bean
     KindRegistry kindRegistry() {
         return new KindRegistry(DhtKinds.specs(1000, 64 * 1024));
+    }
+
+    @Bean
+    DhtKindCatalog dhtKindCatalog() {
+        return DhtKindCatalog.of(DhtKinds.ALL);
     }
 
     @Bean

@@ -111,8 +111,13 @@ A ${#peers[@]}-peer overlay is running. Look at it with the read token:
   curl -s -H "Authorization: Bearer \$READ_TOKEN" http://127.0.0.1:$api_port/api/v1/peer
   curl -s -H "Authorization: Bearer \$READ_TOKEN" http://127.0.0.2:$api_port/api/v1/overlay/peers
   curl -s http://127.0.0.3:$api_port/actuator/health/readiness
-Make peer 3 leave (admin token):
-  curl -s -X POST -H "Authorization: Bearer \$ADMIN_TOKEN" http://127.0.0.3:$api_port/api/v1/peer/leave
+Store and read a value in the DHT (admin token to write):
+  curl -s -X PUT -H "Authorization: Bearer \$ADMIN_TOKEN" -H 'Content-Type: application/json' \\
+    -d '{"value":"hello"}' http://127.0.0.1:$api_port/api/v1/dht/single/greeting
+  curl -s -H "Authorization: Bearer \$READ_TOKEN" http://127.0.0.2:$api_port/api/v1/dht/single/greeting
+Drain peer 3 (it hands its data over, then leaves) and watch it:
+  curl -s -X POST -H "Authorization: Bearer \$ADMIN_TOKEN" http://127.0.0.3:$api_port/api/v1/peer/drain
+  curl -s -H "Authorization: Bearer \$READ_TOKEN" http://127.0.0.3:$api_port/api/v1/peer/drain
 Logs: $run/peer1.log .. $run/peer${#peers[@]}.log
 Stop: $0 stop
 INFO

@@ -16,6 +16,9 @@ final class DhtKinds {
     static final Kind ARRAY = new Kind(0xf0000002L, "array", DataModel.ARRAY);
     static final Kind DICTIONARY = new Kind(0xf0000003L, "dictionary", DataModel.DICTIONARY);
 
+    /** All three, as the REST API lists them. */
+    static final List<Kind> ALL = List.of(SINGLE, ARRAY, DICTIONARY);
+
     private DhtKinds() {
     }
 

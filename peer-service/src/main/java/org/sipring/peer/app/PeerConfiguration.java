@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.sipring.peer.admin.ApiTokens;
+import org.sipring.peer.admin.DhtKindCatalog;
 import org.sipring.peer.app.config.ApiProperties;
 import org.sipring.peer.app.config.OverlayProperties;
 import org.sipring.peer.app.config.PeerSettings;
@@ -57,6 +58,11 @@ public class PeerConfiguration {
     @Bean
     KindRegistry kindRegistry(PeerSettings settings) {
         return new KindRegistry(DhtKinds.specs(settings.storage().maxValues(), settings.storage().maxValueSize()));
+    }
+
+    @Bean
+    DhtKindCatalog dhtKindCatalog() {
+        return DhtKindCatalog.of(DhtKinds.ALL);
     }
 
     @Bean

@@ -16,6 +16,7 @@ import org.sipring.peer.admin.PeerControl;
 import org.sipring.peer.app.config.InvalidPropertyException;
 import org.sipring.peer.app.config.JoinPolicy;
 import org.sipring.peer.app.config.PeerStartupException;
+import org.sipring.peer.overlay.DrainProgress;
 import org.sipring.peer.overlay.PeerState;
 import org.sipring.peer.overlay.id.NodeId;
 import org.slf4j.Logger;
@@ -177,6 +178,11 @@ public final class PeerLifecycle implements SmartLifecycle, PeerControl {
             });
         }
         return leaveFuture.copy();
+    }
+
+    @Override
+    public DrainProgress drainProgress() {
+        return overlay.drainProgress();
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.sipring.peer.app.FakeOverlay;
+import org.sipring.peer.overlay.DrainProgress;
 import org.sipring.peer.overlay.PeerState;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
@@ -66,11 +67,18 @@ class PeerControllerTest {
             this.overlay = overlay;
         }
 
+        volatile DrainProgress progress = DrainProgress.NONE;
+
         @Override
         public CompletableFuture<Void> leave() {
             leaves.incrementAndGet();
             overlay.state = PeerState.DRAINING;
             return new CompletableFuture<>();
+        }
+
+        @Override
+        public DrainProgress drainProgress() {
+            return progress;
         }
     }
 
@@ -86,6 +94,7 @@ class PeerControllerTest {
         overlay.state = PeerState.ACTIVE;
         overlay.snapshotFailure = null;
         control.leaves.set(0);
+        control.progress = DrainProgress.NONE;
         overlay.predecessors = List.of(FakeOverlay.peer('3', 3), FakeOverlay.peer('1', 1));
         overlay.successors = List.of(FakeOverlay.peer('7', 7), FakeOverlay.peer('9', 2));
         overlay.knownPeers = List.of(FakeOverlay.peer('9', 2), FakeOverlay.peer('1', 1), FakeOverlay.peer('7', 7),
@@ -204,5 +213,90 @@ class PeerControllerTest {
     void readTokenMayNotDeleteEither() throws Exception {
         mvc.perform(as(READ, org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete("/api/v1/peer")))
             .andExpect(status().isForbidden());
+    }
+
+    @Test
+    void drainStartsAndAnswers202WithTheProgress() throws Exception {
+        control.progress = new DrainProgress(0, 0, 12, false);
+        mvc.perform(as(ADMIN, post("/api/v1/peer/drain")))
+            .andExpect(status().isAccepted())
+            .andExpect(header().string("Location", "/api/v1/peer/drain"))
+            .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
+            .andExpect(jsonPath("$.state").value("DRAINING"))
+            .andExpect(jsonPath("$.slotsMoved").value(0))
+            .andExpect(jsonPath("$.bytesMoved").value(0))
+            .andExpect(jsonPath("$.slotsTotal").value(12))
+            .andExpect(jsonPath("$.handedOver").value(false));
+        assertThat(control.leaves).hasValue(1);
+    }
+
+    @Test
+    void drainingAgainAnswersWithTheRunningDrain() throws Exception {
+        mvc.perform(as(ADMIN, post("/api/v1/peer/drain"))).andExpect(status().isAccepted());
+        control.progress = new DrainProgress(5, 4096, 12, false);
+        mvc.perform(as(ADMIN, post("/api/v1/peer/drain")))
+            .andExpect(status().isAccepted())
+            .andExpect(header().string("Location", "/api/v1/peer/drain"))
+            .andExpect(jsonPath("$.state").value("DRAINING"))
+            .andExpect(jsonPath("$.slotsMoved").value(5))
+            .andExpect(jsonPath("$.bytesMoved").value(4096))
+            .andExpect(jsonPath("$.slotsTotal").value(12));
+        // PeerControl.leave() is idempotent (PeerLifecycle returns the running leave), so asking twice is safe
+        assertThat(control.leaves).hasValue(2);
+    }
+
+    @Test
+    void drainingALeftPeerIsAConflict() throws Exception {
+        overlay.state = PeerState.LEFT;
+        mvc.perform(as(ADMIN, post("/api/v1/peer/drain")))
+            .andExpect(status().isConflict())
+            .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+            .andExpect(jsonPath("$.title").value("Already left"))
+            .andExpect(jsonPath("$.detail").value("this peer has already left"));
+        assertThat(control.leaves).hasValue(0);
+    }
+
+    @Test
+    void drainNeedsTheAdminToken() throws Exception {
+        mvc.perform(post("/api/v1/peer/drain"))
+            .andExpect(status().isUnauthorized())
+            .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+        mvc.perform(as(READ, post("/api/v1/peer/drain")))
+            .andExpect(status().isForbidden())
+            .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+            .andExpect(jsonPath("$.detail").value("the read token cannot change anything; use the admin token"));
+        assertThat(control.leaves).hasValue(0);
+    }
+
+    @Test
+    void drainProgressIsReadable() throws Exception {
+        mvc.perform(as(READ, get("/api/v1/peer/drain")))
+            .andExpect(status().isOk())
+            .andExpect(jsonPath("$.state").value("ACTIVE"))
+            .andExpect(jsonPath("$.slotsMoved").value(0))
+            .andExpect(jsonPath("$.bytesMoved").value(0))
+            .andExpect(jsonPath("$.slotsTotal").value(0))
+            .andExpect(jsonPath("$.handedOver").value(false));
+        overlay.state = PeerState.LEFT;
+        control.progress = new DrainProgress(12, 65536, 12, true);
+        mvc.perform(as(ADMIN, get("/api/v1/peer/drain")))
+            .andExpect(status().isOk())
+            .andExpect(jsonPath("$.state").value("LEFT"))
+            .andExpect(jsonPath("$.slotsMoved").value(12))
+            .andExpect(jsonPath("$.bytesMoved").value(65536))
+            .andExpect(jsonPath("$.slotsTotal").value(12))
+            .andExpect(jsonPath("$.handedOver").value(true));
+        mvc.perform(get("/api/v1/peer/drain")).andExpect(status().isUnauthorized());
+        assertThat(control.leaves).hasValue(0);
+    }
+
+    @Test
+    void drainStatusOfAnUnansweringOverlayIs503() throws Exception {
+        overlay.snapshotFailure = new IllegalStateException("driver thread is dead");
+        mvc.perform(as(READ, get("/api/v1/peer/drain")))
+            .andExpect(status().isServiceUnavailable())
+            .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+        mvc.perform(as(ADMIN, post("/api/v1/peer/drain"))).andExpect(status().isServiceUnavailable());
+        assertThat(control.leaves).hasValue(0);
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.sipring.peer.overlay.DrainProgress;
 import org.sipring.peer.overlay.Kind;
 import org.sipring.peer.overlay.OverlayException;
 import org.sipring.peer.overlay.PeerAddress;
@@ -31,6 +32,7 @@ public final class FakeOverlay implements OverlayRuntime {
     public volatile List<PeerInfo> knownPeers = List.of();
     public volatile RuntimeException snapshotFailure;
     public volatile RuntimeException startFailure;
+    public volatile DrainProgress drainProgress = DrainProgress.NONE;
 
     public FakeOverlay(PeerInfo self) {
         this.self = self;
@@ -81,6 +83,11 @@ public final class FakeOverlay implements OverlayRuntime {
         leaves.incrementAndGet();
         state = PeerState.LEFT;
         return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public DrainProgress drainProgress() {
+        return drainProgress;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.sipring.peer.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.sipring.peer.app.logging.PeerIdConverter;
@@ -139,5 +141,47 @@ class PeerApplicationTest {
         }
         HttpResponse<String> health = call("GET", "/actuator/health", null);
         assertThat(health.body()).doesNotContain("127.0.0.1").doesNotContain("diskSpace\":{\"status\":\"UP\",\"details");
+    }
+
+    HttpResponse<String> put(String path, String token, String contentType, HttpRequest.BodyPublisher body)
+        throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .PUT(body).header("Content-Type", contentType).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void dhtOverHttp() throws Exception {
+        assertThat(lifecycle.joined()).succeedsWithin(Duration.ofSeconds(10));
+        HttpResponse<String> stored = put("/api/v1/dht/dictionary/sip:alice@example.org", ADMIN, "application/json",
+            HttpRequest.BodyPublishers.ofString("{\"values\":[{\"key\":\"k1\",\"value\":\"text\"}]}"));
+        assertThat(stored.statusCode()).isEqualTo(200);
+        assertThat(stored.body()).contains("\"resourceId\":\"fdfbd5d7a777037523f569849c4acc7b\"", "\"generation\":1");
+
+        HttpResponse<String> unknown = call("GET", "/api/v1/dht/blob/x", READ);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(unknown.body()).contains("known kinds: single, array, dictionary");
+        assertThat(call("GET", "/api/v1/dht/single/x", READ).statusCode()).isEqualTo(404);
+        assertThat(put("/api/v1/dht/single/x", READ, "application/json",
+            HttpRequest.BodyPublishers.ofString("{\"value\":\"v\"}")).statusCode()).isEqualTo(403);
+        assertThat(call("DELETE", "/api/v1/dht/single/x", ADMIN).statusCode()).isEqualTo(200);
+
+        // names are percent-decoded, an encoded slash included
+        HttpResponse<String> slash = put("/api/v1/dht/single/a%2Fb%20c", ADMIN, "application/json",
+            HttpRequest.BodyPublishers.ofString("{\"value\":\"v\"}"));
+        assertThat(slash.statusCode()).isEqualTo(200);
+        assertThat(slash.body()).contains("\"resource\":\"a/b c\"");
+        // a streamed body (chunked, no Content-Length) is refused once it passes the limit
+        byte[] tooMuch = new byte[2 * 1024 * 1024];
+        Arrays.fill(tooMuch, (byte) 'x');
+        HttpResponse<String> big = put("/api/v1/dht/single/x", ADMIN, "application/json",
+            HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(tooMuch)));
+        assertThat(big.statusCode()).isEqualTo(413);
+        assertThat(big.body()).contains("the request body exceeds 1048576 bytes");
+        assertThat(big.statusCode()).isEqualTo(413);
     }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sipring.peer.app.config.InvalidPropertyException;
 import org.sipring.peer.app.config.JoinPolicy;
 import org.sipring.peer.app.config.PeerStartupException;
+import org.sipring.peer.overlay.DrainProgress;
 import org.sipring.peer.overlay.PeerState;
 import org.sipring.peer.overlay.id.NodeId;
 
@@ -93,6 +94,14 @@ class PeerLifecycleTest {
         l.stop();
         assertThat(overlay.leaves).hasValue(0);
         assertThat(overlay.closed).isTrue();
+    }
+
+    @Test
+    void drainProgressIsTheOverlays() {
+        PeerLifecycle l = lifecycle(Duration.ofMillis(10), Duration.ofMillis(50));
+        assertThat(l.drainProgress()).isEqualTo(DrainProgress.NONE);
+        overlay.drainProgress = new DrainProgress(3, 300, 7, false);
+        assertThat(l.drainProgress()).isEqualTo(new DrainProgress(3, 300, 7, false));
     }
 
     @Test

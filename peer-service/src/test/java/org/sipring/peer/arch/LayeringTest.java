@@ -54,6 +54,16 @@ class LayeringTest {
         coreDoesNotReachForLinkAdapters.check(classes);
     }
 
+    @Test
+    void restAdapterUsesTheOverlayApiOnly() {
+        restAdapterUsesTheOverlayApiOnly.check(classes);
+    }
+
+    private static final ArchRule restAdapterUsesTheOverlayApiOnly = noClasses()
+        .that().resideInAPackage("..admin..")
+        .should().dependOnClassesThat().resideInAnyPackage("..storage..", "..overlay.topology..", "..overlay.link..")
+        .because("the REST adapter sees the overlay through its interface; app wires the implementations");
+
     private static final ArchRule coreHasNoFrameworks = noClasses()
         .that().resideInAnyPackage("..overlay", "..overlay.id..", "..overlay.topology..", "..overlay.message..")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.netty..", "javax.sip..",

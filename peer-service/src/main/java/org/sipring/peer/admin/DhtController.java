@@ -1,0 +1,310 @@
+package org.sipring.peer.admin;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.sipring.peer.overlay.DataModel;
+import org.sipring.peer.overlay.Kind;
+import org.sipring.peer.overlay.Overlay;
+import org.sipring.peer.overlay.OverlayException;
+import org.sipring.peer.overlay.StoredValue;
+import org.sipring.peer.overlay.id.NodeId;
+import org.sipring.peer.overlay.id.ResourceId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The DHT through REST: store, fetch and clear the values of the general-purpose kinds
+ * ({@link DhtKindCatalog}) under any resource name, at the peer responsible for it. Reads take the
+ * read token, writes the admin token ({@link ApiTokenFilter}). The request thread is not held while
+ * the overlay works; an answer waits at most {@link #TIMEOUT}.
+ *
+ * <ul>
+ *   <li>{@code PUT /api/v1/dht/{kind}/{name}}: a Store of the body's values ({@link DhtWriteRequest}),
+ *       200 with the slot's new generation and the replicas;
+ *   <li>{@code GET /api/v1/dht/{kind}/{name}}: every live value, 404 when there is none;
+ *   <li>{@code DELETE /api/v1/dht/{kind}/{name}}: deletes every value at once (the responsible
+ *       peer's built-in {@value #CLEAR} procedure), 200 with the new generation.
+ * </ul>
+ *
+ * <p>Failures are problem details: 400 for a body or name the API does not accept (nothing is
+ * stored), 404 for an unknown kind, 413 for a body over {@link #MAX_BODY_BYTES} or a value the kind
+ * does not take, 409 for a store the responsible peer refuses as stale, 503 with
+ * {@code Retry-After} while this peer is not a member, is overloaded, or the overlay does not
+ * answer or is moving the data, 502 for other RELOAD errors.
+ */
+@RestController
+@RequestMapping(path = "/api/v1/dht", produces = MediaType.APPLICATION_JSON_VALUE)
+public class DhtController {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
+    static final int MAX_BODY_BYTES = 1024 * 1024;
+    static final int MAX_NAME_BYTES = 1024;
+    static final long RETRY_AFTER_SECONDS = 5;
+    /** The slot procedure every peer has built in that deletes all of a slot's entries ({@code SlotStore.CLEAR}). */
+    static final String CLEAR = "clear";
+
+    private static final Logger log = LoggerFactory.getLogger(DhtController.class);
+
+    private final Overlay overlay;
+    private final DhtKindCatalog kinds;
+    private final ObjectMapper json;
+
+    public DhtController(Overlay overlay, DhtKindCatalog kinds, ObjectMapper json) {
+        this.overlay = overlay;
+        this.kinds = kinds;
+        this.json = json;
+    }
+
+    /**
+     * The outcome of a PUT.
+     *
+     * @param generation the slot's generation counter after the store
+     * @param replicas   Node-IDs of the peers that confirmed a replica
+     */
+    public record StoreView(String resource, String resourceId, String kind, long generation, List<String> replicas) {
+    }
+
+    /** The outcome of a DELETE. */
+    public record ClearView(String resource, String resourceId, String kind, long generation) {
+    }
+
+    /** The answer of a GET. */
+    public record ValuesView(String resource, String resourceId, String kind, List<ValueView> values) {
+    }
+
+    /**
+     * One stored value. Keys and values appear as text when they are valid UTF-8 and always in base64.
+     *
+     * @param index       array index (array kinds only)
+     * @param storageTime when the responsible peer stored it, ISO-8601 UTC
+     * @param lifetime    seconds it lives after storageTime
+     * @param expiresAt   storageTime + lifetime
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ValueView(String key, String keyBase64, Long index, String value, String valueBase64,
+                            String storageTime, long lifetime, String expiresAt) {
+
+        static ValueView of(StoredValue v, DataModel model) {
+            byte[] key = model == DataModel.DICTIONARY ? v.key() : null;
+            byte[] value = v.value();
+            return new ValueView(key == null ? null : utf8OrNull(key), key == null ? null : base64(key),
+                model == DataModel.ARRAY ? v.index() : null, utf8OrNull(value), base64(value),
+                Instant.ofEpochMilli(v.storageTime()).toString(), v.lifetime(),
+                Instant.ofEpochMilli(v.storageTime() + v.lifetime() * 1000).toString());
+        }
+    }
+
+    @PutMapping(path = "/{kind}/{resourceName}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public CompletableFuture<StoreView> put(@PathVariable("kind") String kindName, @PathVariable String resourceName,
+                                            HttpServletRequest request) {
+        Kind kind = kind(kindName);
+        String resourceId = resourceId(resourceName);
+        List<StoredValue> values = DhtWriteRequest.parse(body(request), kind, json);
+        return started(overlay.store(resourceName, kind, values))
+            .thenApply(r -> new StoreView(resourceName, resourceId, kind.name(), r.generation(),
+                r.replicas().stream().map(NodeId::toHex).toList()));
+    }
+
+    @GetMapping("/{kind}/{resourceName}")
+    public CompletableFuture<ValuesView> get(@PathVariable("kind") String kindName, @PathVariable String resourceName) {
+        Kind kind = kind(kindName);
+        String resourceId = resourceId(resourceName);
+        return started(overlay.fetch(resourceName, kind)).thenApply(found -> {
+            List<ValueView> values = found.stream().filter(StoredValue::exists)
+                .map(v -> ValueView.of(v, kind.model())).toList();
+            if (values.isEmpty()) {
+                throw new NoValues(kind.name(), resourceName);
+            }
+            return new ValuesView(resourceName, resourceId, kind.name(), values);
+        });
+    }
+
+    @DeleteMapping("/{kind}/{resourceName}")
+    public CompletableFuture<ClearView> delete(@PathVariable("kind") String kindName,
+                                               @PathVariable String resourceName) {
+        Kind kind = kind(kindName);
+        String resourceId = resourceId(resourceName);
+        return started(overlay.update(resourceName, kind, CLEAR, new byte[0]))
+            .thenApply(r -> new ClearView(resourceName, resourceId, kind.name(), r.generation()));
+    }
+
+    private Kind kind(String name) {
+        return kinds.byName(name).orElseThrow(() -> new UnknownKind(name, kinds.all()));
+    }
+
+    private static String resourceId(String resourceName) {
+        if (resourceName.isEmpty() || resourceName.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            throw new DhtWriteRequest.Invalid("resource name must be 1.." + MAX_NAME_BYTES + " bytes of UTF-8");
+        }
+        return ResourceId.ofName(resourceName).toHex();
+    }
+
+    private static <T> CompletableFuture<T> started(CompletableFuture<T> f) {
+        if (f == null) {
+            throw new OverlayUnavailableException("the overlay is not running");
+        }
+        return f.orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The body, refused unread when it declares more than the limit, and refused once it grows past it. */
+    private static byte[] body(HttpServletRequest request) {
+        if (request.getContentLengthLong() > MAX_BODY_BYTES) {
+            throw new BodyTooLarge();
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] b = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (b.length > MAX_BODY_BYTES) {
+                throw new BodyTooLarge();
+            }
+            return b;
+        } catch (IOException e) {
+            throw new DhtWriteRequest.Invalid("the request body could not be read");
+        }
+    }
+
+    static String utf8OrNull(byte[] b) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static String base64(byte[] b) {
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    // ------------------------------------------------------------------ failures
+
+    /** A kind name the catalog does not have. */
+    static final class UnknownKind extends RuntimeException {
+        final List<String> known;
+
+        UnknownKind(String name, List<Kind> known) {
+            super("no DHT kind named '" + name + "'; known kinds: "
+                + String.join(", ", known.stream().map(Kind::name).toList()), null, false, false);
+            this.known = known.stream().map(Kind::name).toList();
+        }
+    }
+
+    /** Nothing stored under the name. */
+    static final class NoValues extends RuntimeException {
+        NoValues(String kind, String resourceName) {
+            super("no values of kind '" + kind + "' under '" + resourceName + "'", null, false, false);
+        }
+    }
+
+    static final class BodyTooLarge extends RuntimeException {
+        BodyTooLarge() {
+            super("the request body exceeds " + MAX_BODY_BYTES + " bytes", null, false, false);
+        }
+    }
+
+    @ExceptionHandler(DhtWriteRequest.Invalid.class)
+    ProblemDetail invalid(DhtWriteRequest.Invalid e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage());
+    }
+
+    @ExceptionHandler(UnknownKind.class)
+    ProblemDetail unknownKind(UnknownKind e) {
+        ProblemDetail p = problem(HttpStatus.NOT_FOUND, "Unknown kind", e.getMessage());
+        p.setProperty("kinds", e.known);
+        return p;
+    }
+
+    @ExceptionHandler(NoValues.class)
+    ProblemDetail noValues(NoValues e) {
+        return problem(HttpStatus.NOT_FOUND, "No values", e.getMessage());
+    }
+
+    @ExceptionHandler(BodyTooLarge.class)
+    ProblemDetail tooLarge(BodyTooLarge e) {
+        return problem(HttpStatus.PAYLOAD_TOO_LARGE, "Request body too large", e.getMessage());
+    }
+
+    /** RELOAD refusals of the responsible peer (RFC 6940 §6.3.3.1), by what the client can do about them. */
+    @ExceptionHandler(OverlayException.RemoteError.class)
+    ResponseEntity<ProblemDetail> refused(OverlayException.RemoteError e) {
+        int code = e.errorCode();
+        ProblemDetail p = switch (code) {
+            case 0x05 -> problem(HttpStatus.CONFLICT, "Generation counter too low", e.getMessage());
+            case 0x09 -> problem(HttpStatus.CONFLICT, "Data too old", e.getMessage());
+            case 0x08 -> problem(HttpStatus.PAYLOAD_TOO_LARGE, "Data too large", e.getMessage());
+            case 0x0c -> problem(HttpStatus.NOT_FOUND, "Unknown kind",
+                "the responsible peer does not store this kind: " + e.getMessage());
+            case 0x14 -> problem(HttpStatus.BAD_REQUEST, "Refused as invalid", e.getMessage());
+            // not responsible, no route, no answer, range being taken over: the ring is changing
+            case 0x02, 0x03, 0x04, 0x11 -> problem(HttpStatus.SERVICE_UNAVAILABLE, "Overlay changing",
+                "the overlay is moving this resource between peers; try again: " + e.getMessage());
+            default -> problem(HttpStatus.BAD_GATEWAY, "Refused by the responsible peer", e.getMessage());
+        };
+        p.setProperty("reloadError", String.format("0x%02x", code));
+        if (p.getStatus() >= 500) {
+            log.info("DHT request failed: {}", e.getMessage());
+        }
+        return p.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value() ? retryLater(p) : ResponseEntity.of(p).build();
+    }
+
+    @ExceptionHandler({OverlayException.NotJoined.class, OverlayException.JoinFailed.class,
+        OverlayUnavailableException.class})
+    ResponseEntity<ProblemDetail> notMember(RuntimeException e) {
+        return retryLater(problem(HttpStatus.SERVICE_UNAVAILABLE, "Not an overlay member", e.getMessage()));
+    }
+
+    @ExceptionHandler(OverlayException.Overloaded.class)
+    ResponseEntity<ProblemDetail> overloaded(OverlayException.Overloaded e) {
+        return retryLater(problem(HttpStatus.SERVICE_UNAVAILABLE, "Overlay overloaded", e.getMessage()));
+    }
+
+    @ExceptionHandler(OverlayException.NotResponsible.class)
+    ResponseEntity<ProblemDetail> notResponsible(OverlayException.NotResponsible e) {
+        return retryLater(problem(HttpStatus.SERVICE_UNAVAILABLE, "Overlay changing",
+            "the overlay is moving this resource between peers; try again: " + e.getMessage()));
+    }
+
+    @ExceptionHandler({OverlayException.Timeout.class, TimeoutException.class})
+    ResponseEntity<ProblemDetail> timeout(Exception e, HttpServletRequest request) {
+        String what = e instanceof OverlayException.Timeout ? e.getMessage()
+            : "no answer from the overlay within " + TIMEOUT.toSeconds() + " s";
+        String outcome = "GET".equals(request.getMethod()) ? "" : "; the change may still take effect";
+        return retryLater(problem(HttpStatus.SERVICE_UNAVAILABLE, "Overlay timed out", what + outcome));
+    }
+
+    private static ResponseEntity<ProblemDetail> retryLater(ProblemDetail p) {
+        return ResponseEntity.status(p.getStatus()).header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS))
+            .body(p);
+    }
+
+    private static ProblemDetail problem(HttpStatus status, String title, String detail) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        p.setTitle(title);
+        return p;
+    }
+}

@@ -99,6 +99,8 @@ public final class ChordPeer {
     private record Rumor(PeerRecord record, int[] remaining) {
     }
 
+    /** The connection of a request this peer sent to itself: its answer goes straight to the transaction. */
+    private static final long LOCAL = Long.MIN_VALUE;
     private static final int MAX_RUMORS_PER_MESSAGE = 12;
     private static final int FULL_SYNC_EVERY = 30;
     private static final int MAX_JOIN_ATTEMPTS = 8;
@@ -573,6 +575,20 @@ public final class ChordPeer {
         originate(newRequest(destinations, body, List.of()), null, what, callback);
     }
 
+    /**
+     * As {@link #request}, naming this peer in a peer-directory extension so that the receiver
+     * knows the sender even when the link cannot tell it (replica stores, §10.4).
+     */
+    public void requestNamingSelf(List<Destination> destinations, MessageBody body, String what,
+                                  BiConsumer<Message, OverlayException> callback) {
+        if (!isMember()) {
+            callback.accept(null, new OverlayException.NotJoined(state.name()));
+            return;
+        }
+        originate(newRequest(destinations, body, List.of(new PeerDirectory(List.of(selfRecord())))), null, what,
+            callback);
+    }
+
     private boolean isMember() {
         return state == PeerState.ACTIVE || state == PeerState.DRAINING;
     }
@@ -599,9 +615,21 @@ public final class ChordPeer {
         stats.requestsSent++;
         if (fixedTarget != null) {
             link.send(fixedTarget, p.message);
+        } else if (isForSelf(p.message)) {
+            deliverRequest(p.message, new ReturnPath(LOCAL, List.of()));
         } else {
             routeOut(p.message, true);
         }
+    }
+
+    /** A request this peer originated whose single destination is itself (a resource it is responsible for). */
+    private boolean isForSelf(Message m) {
+        List<Destination> dest = m.header().destinationList();
+        if (dest.size() != 1) {
+            return false;
+        }
+        return dest.get(0) instanceof Destination.Resource r && isResponsibleFor(r.id())
+            || dest.get(0) instanceof Destination.Node n && n.id().equals(self) && isMember();
     }
 
     private void retransmitOrFail(Pending p) {
@@ -888,6 +916,11 @@ public final class ChordPeer {
     }
 
     private void sendAnswer(Message answer, long connection) {
+        if (connection == LOCAL) {
+            stats.answersSent++;
+            onAnswer(answer);
+            return;
+        }
         List<Destination> dest = new ArrayList<>(answer.header().destinationList());
         if (!dest.isEmpty() && dest.get(0) instanceof Destination.Opaque o && decodeOpaque(o).isPresent()) {
             dest.remove(0);

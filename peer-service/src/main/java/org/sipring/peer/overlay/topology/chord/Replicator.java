@@ -89,7 +89,7 @@ final class Replicator {
             inFlight++;
             StoreReq req = new StoreReq(key.resource(), replicaNumber,
                 List.of(new StoreKindData(kind.id(), generation, data)));
-            peer.request(List.of(new Destination.Node(to)), req, "replica " + replicaNumber + " of " + key + " to "
+            peer.requestNamingSelf(List.of(new Destination.Node(to)), req, "replica " + replicaNumber + " of " + key + " to "
                 + to.shortHex(), (ans, err) -> onAnswer(to, ans != null && ans.body() instanceof StoreAns, err));
         }
 

@@ -161,7 +161,7 @@ public final class StorageHandler implements ChordPeer.RequestHandler {
      */
     private void onReplicaStore(Message request, StoreReq s, StoreKindData kd, Kind kind, SlotKey key,
                                 ChordPeer.ReturnPath path, ChordPeer peer) {
-        Optional<NodeId> sender = originator(path);
+        Optional<NodeId> sender = ChordPeer.senderRecord(request).map(r -> r.id()).or(() -> originator(path));
         if (sender.isEmpty() || !peer.predecessors().contains(sender.get())) {
             peer.replyError(request, path, ErrorCode.FORBIDDEN, "replica store from "
                 + sender.map(NodeId::shortHex).orElse("an unknown peer") + ", not a predecessor");

@@ -33,6 +33,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -74,8 +75,10 @@ public class DhtController {
     private final Overlay overlay;
     private final DhtKindCatalog kinds;
     private final ObjectMapper json;
+    private final LocalData local;
 
-    public DhtController(Overlay overlay, DhtKindCatalog kinds, ObjectMapper json) {
+    public DhtController(Overlay overlay, DhtKindCatalog kinds, ObjectMapper json, LocalData local) {
+        this.local = local;
         this.overlay = overlay;
         this.kinds = kinds;
         this.json = json;
@@ -131,11 +134,21 @@ public class DhtController {
                 r.replicas().stream().map(NodeId::toHex).toList()));
     }
 
+    /**
+     * The values through the overlay (the responsible peer, or a replica when it is unreachable);
+     * with {@code scope=local}, the copy this peer itself holds.
+     */
     @GetMapping("/{kind}/{resourceName}")
-    public CompletableFuture<ValuesView> get(@PathVariable("kind") String kindName, @PathVariable String resourceName) {
+    public CompletableFuture<ValuesView> get(@PathVariable("kind") String kindName, @PathVariable String resourceName,
+                                             @RequestParam(name = "scope", defaultValue = "overlay") String scope) {
         Kind kind = kind(kindName);
         String resourceId = resourceId(resourceName);
-        return started(overlay.fetch(resourceName, kind)).thenApply(found -> {
+        CompletableFuture<List<StoredValue>> fetched = switch (scope) {
+            case "overlay" -> overlay.fetch(resourceName, kind);
+            case "local" -> local.fetchLocal(resourceName, kind);
+            default -> throw new DhtWriteRequest.Invalid("scope must be overlay or local, not '" + scope + "'");
+        };
+        return started(fetched).thenApply(found -> {
             List<ValueView> values = found.stream().filter(StoredValue::exists)
                 .map(v -> ValueView.of(v, kind.model())).toList();
             if (values.isEmpty()) {

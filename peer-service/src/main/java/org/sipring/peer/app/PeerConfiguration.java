@@ -2,10 +2,17 @@ package org.sipring.peer.app;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.sipring.peer.admin.ApiTokens;
 import org.sipring.peer.admin.DhtKindCatalog;
+import org.sipring.peer.admin.LocalData;
+import org.sipring.peer.overlay.Kind;
+import org.sipring.peer.overlay.SlotKey;
+import org.sipring.peer.overlay.StoredValue;
+import org.sipring.peer.overlay.id.ResourceId;
+import org.sipring.peer.storage.DataStore;
 import org.sipring.peer.app.config.ApiProperties;
 import org.sipring.peer.app.config.OverlayProperties;
 import org.sipring.peer.app.config.PeerSettings;
@@ -63,6 +70,23 @@ public class PeerConfiguration {
     @Bean
     DhtKindCatalog dhtKindCatalog() {
         return DhtKindCatalog.of(DhtKinds.ALL);
+    }
+
+    /** The admin API's view of this peer's own store. */
+    @Bean
+    LocalData localData(StorageService storage) {
+        return new LocalData() {
+            @Override
+            public CompletableFuture<List<StoredValue>> fetchLocal(String resourceName, Kind kind) {
+                return storage.fetch(new SlotKey(ResourceId.ofName(resourceName), kind.id()));
+            }
+
+            @Override
+            public StorageCounts counts() {
+                DataStore.DataStoreStats s = storage.stats();
+                return new StorageCounts(s.slots(), s.elements(), s.bytesOnDisk(), storage.queued());
+            }
+        };
     }
 
     @Bean

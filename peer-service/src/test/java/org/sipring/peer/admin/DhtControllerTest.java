@@ -82,6 +82,25 @@ class DhtControllerTest {
         ApiTokens tokens() {
             return new ApiTokens(ADMIN, Optional.of(READ));
         }
+
+        @Bean
+        LocalData localData() {
+            return new LocalData() {
+                @Override
+                public CompletableFuture<List<StoredValue>> fetchLocal(String resourceName, Kind kind) {
+                    List<StoredValue> held = resourceName.equals("held-here")
+                        ? List.of(new StoredValue(1_700_000_000_000L, 60, 0, new byte[0], true,
+                            "local copy".getBytes(StandardCharsets.UTF_8)))
+                        : List.of();
+                    return CompletableFuture.completedFuture(held);
+                }
+
+                @Override
+                public StorageCounts counts() {
+                    return new StorageCounts(3, 5, 4096, 0);
+                }
+            };
+        }
     }
 
     record Store(String name, Kind kind, List<StoredValue> values) {
@@ -198,6 +217,24 @@ class DhtControllerTest {
 
     static String utf8(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------ local scope
+
+    @Test
+    void localScopeReadsThisPeersOwnCopyWithoutTheOverlay() throws Exception {
+        call(READ, get("/api/v1/dht/single/held-here?scope=local"))
+            .andExpect(status().isOk())
+            .andExpect(jsonPath("$.values[0].value").value("local copy"));
+        isProblem(call(READ, get("/api/v1/dht/single/elsewhere?scope=local")), 404, "No values");
+        assertThat(overlay.fetches).isEmpty();
+    }
+
+    @Test
+    void anUnknownScopeIsRefused() throws Exception {
+        isProblem(call(READ, get("/api/v1/dht/single/held-here?scope=everywhere")), 400, "Invalid request")
+            .andExpect(jsonPath("$.detail").value(containsString("scope must be overlay or local")));
+        assertThat(overlay.fetches).isEmpty();
     }
 
     // ------------------------------------------------------------------ PUT

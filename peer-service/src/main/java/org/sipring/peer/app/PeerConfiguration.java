@@ -115,7 +115,8 @@ public class PeerConfiguration {
     OverlayRuntime overlay(PeerSettings settings, LinkFactory links, StorageService storage) {
         return new DeferredOverlay(() -> {
             Link link = links.create(settings.link());
-            ChordOverlay chord = new ChordOverlay(settings.chord(), link, Clock.systemUTC(), new SecureRandom(), storage);
+            ChordOverlay chord = new ChordOverlay(settings.chord(), link, Clock.systemUTC(), new SecureRandom(), storage,
+                settings.storage().sync());
             NodeIdStore ids = new NodeIdStore(settings.dataDir());
             // a peer that moves to rebalance the ring keeps its new Node-ID across restarts
             chord.onNodeIdChange(id -> CompletableFuture.runAsync(() -> {

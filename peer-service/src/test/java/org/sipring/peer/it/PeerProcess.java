@@ -95,6 +95,11 @@ public final class PeerProcess {
         return host + ":" + overlayPort;
     }
 
+    /** The admin API's base URI, http://host:port. */
+    public String apiBase() {
+        return "http://" + host + ":" + apiPort;
+    }
+
     public Process process() {
         return process;
     }
@@ -122,7 +127,7 @@ public final class PeerProcess {
     }
 
     public HttpResponse<String> call(String method, String path, String token) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + host + ":" + apiPort + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiBase() + path))
             .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);

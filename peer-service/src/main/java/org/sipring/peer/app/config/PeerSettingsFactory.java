@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.sipring.peer.overlay.topology.chord.RangeSync;
 import org.sipring.peer.storage.Durability;
 import org.sipring.peer.storage.StorageService;
 import org.sipring.peer.storage.bdb.BdbSettings;
@@ -158,7 +159,13 @@ public final class PeerSettingsFactory {
             Duration.ofHours(24));
         BdbSettings bdb = new BdbSettings(dataDir.resolve("store"), durability, flush, cache);
         StorageService.Settings service = new StorageService.Settings(queue, batch, 1_000, 1_000);
-        return new StorageSettings(bdb, service, retention, values, (int) size);
+        Duration repair = positive("peer.storage.repair-interval", p.getRepairInterval(), Duration.ofSeconds(30));
+        Duration grace = positive("peer.storage.repair-grace", p.getRepairGrace(), Duration.ofSeconds(30));
+        RangeSync.Settings d = RangeSync.Settings.defaults();
+        RangeSync.Settings sync = new RangeSync.Settings(d.batchSlots(), d.batchBytes(), d.digestBuckets(),
+            repair.toMillis(), grace.toMillis(), d.settleMillis(), d.mirrorMillis(), d.batchPauseMillis(),
+            d.maxFailures());
+        return new StorageSettings(bdb, service, retention, values, (int) size, sync);
     }
 
     private static int atLeast(String property, int value, int min) {

@@ -43,6 +43,31 @@ public class StorageProperties {
     /** Bytes one value may have. */
     private DataSize maxValueSize = DataSize.ofKilobytes(64);
 
+    /** How often a peer compares its range with its replicas and repairs differences (anti-entropy). */
+    private Duration repairInterval = Duration.ofSeconds(30);
+
+    /**
+     * How long after a membership change before missing copies are recreated (RFC 6940 §10.7.3
+     * suggests 30 s): a peer that only blinked keeps its copies.
+     */
+    private Duration repairGrace = Duration.ofSeconds(30);
+
+    public Duration getRepairInterval() {
+        return repairInterval;
+    }
+
+    public void setRepairInterval(Duration repairInterval) {
+        this.repairInterval = repairInterval;
+    }
+
+    public Duration getRepairGrace() {
+        return repairGrace;
+    }
+
+    public void setRepairGrace(Duration repairGrace) {
+        this.repairGrace = repairGrace;
+    }
+
     public Path getDir() {
         return dir;
     }

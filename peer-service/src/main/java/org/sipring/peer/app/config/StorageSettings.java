@@ -1,6 +1,7 @@
 package org.sipring.peer.app.config;
 
 import java.time.Duration;
+import org.sipring.peer.overlay.topology.chord.RangeSync;
 import org.sipring.peer.storage.StorageService;
 import org.sipring.peer.storage.bdb.BdbSettings;
 
@@ -12,7 +13,8 @@ import org.sipring.peer.storage.bdb.BdbSettings;
  * @param tombstoneRetention how long deletion markers are kept at least
  * @param maxValues          values per resource and kind
  * @param maxValueSize       bytes per value
+ * @param sync               range moves and anti-entropy (repair interval, grace period, batches)
  */
 public record StorageSettings(BdbSettings bdb, StorageService.Settings service, Duration tombstoneRetention,
-                              int maxValues, int maxValueSize) {
+                              int maxValues, int maxValueSize, RangeSync.Settings sync) {
 }

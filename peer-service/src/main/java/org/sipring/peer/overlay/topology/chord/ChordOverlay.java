@@ -22,7 +22,6 @@ import org.sipring.peer.overlay.id.NodeId;
 import org.sipring.peer.overlay.id.ResourceId;
 import org.sipring.peer.overlay.link.Link;
 import org.sipring.peer.overlay.link.LinkListener;
-import org.sipring.peer.overlay.message.KindModels;
 import org.sipring.peer.overlay.message.Message;
 
 /**
@@ -46,16 +45,16 @@ public final class ChordOverlay implements Overlay, AutoCloseable {
     private NodeId reportedId;
 
     public ChordOverlay(ChordConfig config, Link link, Clock clock, RandomGenerator random, LocalStorage storage) {
-        this(config, link, clock, random, storage, KindModels.NONE);
+        this(config, link, clock, random, storage, RangeSync.Settings.defaults());
     }
 
     /**
-     * @param storage where Store and Fetch requests this peer is responsible for go; null for a
-     *                peer that stores nothing (it answers them with an error)
-     * @param kinds   the data model of each kind this overlay stores
+     * @param storage where storage requests this peer serves go; null for a peer that stores
+     *                nothing (it answers them with an error)
+     * @param sync    how ranges move between peers and how often replicas are repaired
      */
     public ChordOverlay(ChordConfig config, Link link, Clock clock, RandomGenerator random, LocalStorage storage,
-                        KindModels kinds) {
+                        RangeSync.Settings sync) {
         this.link = link;
         this.driver = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "overlay-driver");
@@ -71,7 +70,7 @@ public final class ChordOverlay implements Overlay, AutoCloseable {
             }
         });
         this.storageHandler = storage == null ? null
-            : new StorageHandler(storage, this::runOnDriver, RangeSync.Settings.defaults());
+            : new StorageHandler(storage, this::runOnDriver, sync);
         this.peer = new ChordPeer(config, link, clock, random, storageHandler);
         this.lastSnapshot = peer.snapshot();
     }

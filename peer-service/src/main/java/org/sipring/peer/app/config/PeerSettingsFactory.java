@@ -162,9 +162,10 @@ public final class PeerSettingsFactory {
         Duration repair = positive("peer.storage.repair-interval", p.getRepairInterval(), Duration.ofSeconds(30));
         Duration grace = positive("peer.storage.repair-grace", p.getRepairGrace(), Duration.ofSeconds(30));
         RangeSync.Settings d = RangeSync.Settings.defaults();
+        int rate = atLeast("peer.storage.migration-rate", p.getMigrationRate(), 0);
+        long pause = rate == 0 ? 0 : Math.round(d.batchSlots() * 1000.0 / rate);
         RangeSync.Settings sync = new RangeSync.Settings(d.batchSlots(), d.batchBytes(), d.digestBuckets(),
-            repair.toMillis(), grace.toMillis(), d.settleMillis(), d.mirrorMillis(), d.batchPauseMillis(),
-            d.maxFailures());
+            repair.toMillis(), grace.toMillis(), d.settleMillis(), d.mirrorMillis(), pause, d.maxFailures());
         return new StorageSettings(bdb, service, retention, values, (int) size, sync);
     }
 

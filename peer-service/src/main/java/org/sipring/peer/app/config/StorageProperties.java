@@ -52,6 +52,20 @@ public class StorageProperties {
      */
     private Duration repairGrace = Duration.ofSeconds(30);
 
+    /**
+     * Slots per second a range move or repair sends at most (one batch in flight, then a pause),
+     * so that foreground requests keep their latency; 0 for no limit.
+     */
+    private int migrationRate = 20_000;
+
+    public int getMigrationRate() {
+        return migrationRate;
+    }
+
+    public void setMigrationRate(int migrationRate) {
+        this.migrationRate = migrationRate;
+    }
+
     public Duration getRepairInterval() {
         return repairInterval;
     }

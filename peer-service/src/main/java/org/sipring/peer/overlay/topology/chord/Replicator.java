@@ -6,6 +6,7 @@ import java.util.function.BiConsumer;
 import org.sipring.peer.overlay.Element;
 import org.sipring.peer.overlay.Kind;
 import org.sipring.peer.overlay.OverlayException;
+import org.sipring.peer.overlay.PeerState;
 import org.sipring.peer.overlay.SlotKey;
 import org.sipring.peer.overlay.id.NodeId;
 import org.sipring.peer.overlay.message.Destination;
@@ -41,7 +42,10 @@ final class Replicator {
                    BiConsumer<List<NodeId>, OverlayException> done) {
         List<NodeId> candidates = new ArrayList<>(peer.successors());
         candidates.remove(peer.nodeId());
-        int needed = Math.min(REPLICAS, candidates.size());
+        // a draining peer also writes to the successor that replaces it in the replica set, so the
+        // change has three copies once it has left
+        int wanted = REPLICAS + (peer.state() == PeerState.DRAINING ? 1 : 0);
+        int needed = Math.min(wanted, candidates.size());
         if (needed == 0) {
             done.accept(List.of(), null);
             return;

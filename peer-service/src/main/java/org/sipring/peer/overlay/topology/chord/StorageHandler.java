@@ -13,6 +13,7 @@ import org.sipring.peer.overlay.LocalStorage;
 import org.sipring.peer.overlay.LocalStorage.SlotChange;
 import org.sipring.peer.overlay.OverlayException;
 import org.sipring.peer.overlay.PeerAddress;
+import org.sipring.peer.overlay.PeerState;
 import org.sipring.peer.overlay.Slot;
 import org.sipring.peer.overlay.SlotKey;
 import org.sipring.peer.overlay.StoredValue;
@@ -174,9 +175,28 @@ public final class StorageHandler implements ChordPeer.RequestHandler {
         whenDone(storage.storeReplica(key, kd.generationCounter(), elements), request, path, peer,
             v -> {
                 mirror(peer, new Slot(key, kd.generationCounter(), elements, Long.MAX_VALUE), () -> { });
-                peer.respond(request, path, new StoreAns(List.of(
+                Runnable answer = () -> peer.respond(request, path, new StoreAns(List.of(
                     new StoreKindResponse(kd.kind(), kd.generationCounter(), List.of()))), List.of());
+                passOnWhileDraining(peer, s, answer);
             });
+    }
+
+    /**
+     * A draining peer that is the owner's r-th replica passes a replica store on to the peer that
+     * takes its place in the owner's replica set, its (3 - r)-th successor, before it confirms:
+     * so the write has three copies once this peer has left.
+     */
+    private void passOnWhileDraining(ChordPeer peer, StoreReq s, Runnable answer) {
+        int r = s.replicaNumber();
+        List<NodeId> succ = peer.successors();
+        int index = Replicator.REPLICAS - r;
+        if (peer.state() != PeerState.DRAINING || r < 1 || r > Replicator.REPLICAS || index >= succ.size()) {
+            answer.run();
+            return;
+        }
+        NodeId to = succ.get(index);
+        peer.requestNamingSelf(List.of(new Destination.Node(to)), new StoreReq(s.resource(), r, s.kindData()),
+            "replica passed on to " + to.shortHex(), (ans, err) -> answer.run());
     }
 
     /** Answers from whatever this peer holds: the responsible peer, or a replica asked directly. */

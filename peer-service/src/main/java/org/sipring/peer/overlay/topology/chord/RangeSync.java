@@ -276,8 +276,29 @@ public final class RangeSync {
             return;
         }
         IdInterval arc = arcs.next();
-        new Transfer(peer, to, null, arc, 0, () ->
-            new Transfer(peer, to, null, arc, 0, () -> syncArcs(peer, to, arcs, done)).pushNext()).pullNext();
+        Transfer[] pull = new Transfer[1];
+        pull[0] = new Transfer(peer, to, null, arc, 0, () -> {
+            if (pull[0].failed) {
+                done.run(); // the replica is gone or unreachable: the next round starts over
+                return;
+            }
+            Transfer[] push = new Transfer[1];
+            push[0] = new Transfer(peer, to, null, arc, 0, () -> {
+                if (push[0].failed) {
+                    done.run();
+                } else {
+                    syncArcs(peer, to, arcs, done);
+                }
+            });
+            push[0].pushNext();
+        });
+        pull[0].pullNext();
+    }
+
+    /** The other peer is not there (any more): retrying the same transfer cannot help. */
+    private static boolean isGone(OverlayException err) {
+        return err instanceof OverlayException.NotJoined
+            || err instanceof OverlayException.RemoteError re && re.errorCode() == 0x03;
     }
 
     // ---------------------------------------------------------------- one transfer
@@ -296,6 +317,8 @@ public final class RangeSync {
         final Runnable done;
         SlotKey cursor;
         int failures;
+        /** True once the transfer gave up. */
+        boolean failed;
 
         Transfer(ChordPeer peer, NodeId other, PeerAddress address, IdInterval range, long mirrorMillis,
                  Runnable done) {
@@ -377,7 +400,8 @@ public final class RangeSync {
         }
 
         private void retry(OverlayException err, Runnable again) {
-            if (++failures > settings.maxFailures()) {
+            if (++failures > settings.maxFailures() || isGone(err)) {
+                failed = true;
                 LOG.log(Level.WARNING, "giving up moving {0} with {1}: {2}", range, other.shortHex(),
                     Optional.ofNullable(err).map(Throwable::getMessage).orElse("storage failure"));
                 done.run();

@@ -562,7 +562,9 @@ public final class ChordPeer {
 
     /**
      * Sends a request towards its destination list and reports the answer (or a typed failure)
-     * to the callback, retransmitting end to end as §6.2.1 says. Used by the storage layer.
+     * to the callback, retransmitting end to end as §6.2.1 says. Used by the storage layer. The
+     * request carries this peer's record, so that a receiver can tell who sent it even when it
+     * came straight on this peer's connection (see {@link StorageHandler}).
      */
     public void request(List<Destination> destinations, MessageBody body, String what,
                         BiConsumer<Message, OverlayException> callback) {
@@ -570,7 +572,8 @@ public final class ChordPeer {
             callback.accept(null, new OverlayException.NotJoined(state.name()));
             return;
         }
-        originate(newRequest(destinations, body, List.of()), null, what, callback);
+        originate(newRequest(destinations, body, List.of(new PeerDirectory(List.of(selfRecord())))), null, what,
+            callback);
     }
 
     private boolean isMember() {

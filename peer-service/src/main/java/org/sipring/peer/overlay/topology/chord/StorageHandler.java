@@ -42,6 +42,7 @@ import org.sipring.peer.overlay.message.MessageBody.StoredData;
 import org.sipring.peer.overlay.message.MessageBody.SyncAns;
 import org.sipring.peer.overlay.message.MessageBody.SyncReq;
 import org.sipring.peer.overlay.message.MessageBody.UnknownKindReq;
+import org.sipring.peer.overlay.message.MessageExtension;
 
 /**
  * Serves the storage requests routing brings to this peer: Store (original and replica, RFC 6940
@@ -161,7 +162,7 @@ public final class StorageHandler implements ChordPeer.RequestHandler {
      */
     private void onReplicaStore(Message request, StoreReq s, StoreKindData kd, Kind kind, SlotKey key,
                                 ChordPeer.ReturnPath path, ChordPeer peer) {
-        Optional<NodeId> sender = originator(path);
+        Optional<NodeId> sender = originator(request, path);
         if (sender.isEmpty() || !peer.predecessors().contains(sender.get())) {
             peer.replyError(request, path, ErrorCode.FORBIDDEN, "replica store from "
                 + sender.map(NodeId::shortHex).orElse("an unknown peer") + ", not a predecessor");
@@ -221,7 +222,7 @@ public final class StorageHandler implements ChordPeer.RequestHandler {
                 dg -> peer.respond(request, path, new SyncAns(new DigestResult(dg.hashes(), dg.counts())), List.of()));
         } else if (s.op() instanceof PullOp p) {
             if (p.mirrorMillis() > 0) {
-                originator(path).ifPresent(joiner -> sync.addMirror(joiner, p.range(), p.mirrorMillis()));
+                originator(request, path).ifPresent(joiner -> sync.addMirror(joiner, p.range(), p.mirrorMillis()));
             }
             whenDone(storage.scan(p.range(), p.after(), p.maxSlots(), p.maxBytes()), request, path, peer,
                 slots -> peer.respond(request, path, new SyncAns(new PullResult(slots, slots.size() < p.maxSlots()
@@ -280,10 +281,23 @@ public final class StorageHandler implements ChordPeer.RequestHandler {
         }));
     }
 
-    /** The peer that originated a request: the last entry of its return path when it names a node. */
-    private static Optional<NodeId> originator(ChordPeer.ReturnPath path) {
+    /**
+     * The peer that originated a request: the last entry of its return path when it names a node;
+     * else the sender's own record the request carries. A request sent straight to this peer comes
+     * on the sender's outbound connection, whose far end has no listen address here, so its
+     * previous hop is only an opaque connection entry.
+     */
+    private static Optional<NodeId> originator(Message request, ChordPeer.ReturnPath path) {
         List<Destination> d = path.destinations();
-        return !d.isEmpty() && d.get(d.size() - 1) instanceof Destination.Node n ? Optional.of(n.id()) : Optional.empty();
+        if (!d.isEmpty() && d.get(d.size() - 1) instanceof Destination.Node n) {
+            return Optional.of(n.id());
+        }
+        for (MessageExtension e : request.extensions()) {
+            if (e instanceof MessageExtension.PeerDirectory pd && !pd.records().isEmpty()) {
+                return Optional.of(pd.records().get(0).id());
+            }
+        }
+        return Optional.empty();
     }
 
     private static void replyFailure(Message request, ChordPeer.ReturnPath path, ChordPeer peer, Throwable err) {

@@ -104,6 +104,8 @@ public final class ChordPeer {
     private static final int MAX_JOIN_ATTEMPTS = 8;
     /** Refusals by admitting peers whose range another joiner took first (each teaches the joiner more). */
     private static final int MAX_JOIN_REFUSALS = 64;
+    /** The return path's connection for a request this peer delivered to itself. */
+    private static final long LOOPBACK = -1;
     /** JoinReq overlay_specific_data flag: the joiner chose its id to split the admitting peer's range. */
     static final int JOIN_FLAG_BALANCED = 1;
 
@@ -602,9 +604,25 @@ public final class ChordPeer {
         stats.requestsSent++;
         if (fixedTarget != null) {
             link.send(fixedTarget, p.message);
+        } else if (isForSelf(p.message)) {
+            deliverRequest(p.message, new ReturnPath(LOOPBACK, List.of()));
         } else {
             routeOut(p.message, true);
         }
+    }
+
+    /**
+     * True if a request this peer originates is for itself: its one destination is this peer or
+     * a Resource-ID it is responsible for (a store by the peer that owns the key, a fetch from a
+     * replica set that includes this peer). Routing would have nowhere to send it.
+     */
+    private boolean isForSelf(Message m) {
+        List<Destination> dest = m.header().destinationList();
+        if (dest.size() != 1) {
+            return false;
+        }
+        return dest.get(0) instanceof Destination.Node n && n.id().equals(self)
+            || dest.get(0) instanceof Destination.Resource r && isResponsibleFor(r.id());
     }
 
     private void retransmitOrFail(Pending p) {
@@ -891,6 +909,11 @@ public final class ChordPeer {
     }
 
     private void sendAnswer(Message answer, long connection) {
+        if (connection == LOOPBACK) {
+            stats.answersSent++;
+            onAnswer(answer);
+            return;
+        }
         List<Destination> dest = new ArrayList<>(answer.header().destinationList());
         if (!dest.isEmpty() && dest.get(0) instanceof Destination.Opaque o && decodeOpaque(o).isPresent()) {
             dest.remove(0);

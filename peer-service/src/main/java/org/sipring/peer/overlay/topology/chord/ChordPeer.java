@@ -101,6 +101,8 @@ public final class ChordPeer {
 
     private static final int MAX_RUMORS_PER_MESSAGE = 12;
     private static final int FULL_SYNC_EVERY = 30;
+    /** Every this many gossip rounds, one goes to a peer believed failed, in case it is not. */
+    private static final int PROBE_FAILED_EVERY = 5;
     private static final int MAX_JOIN_ATTEMPTS = 8;
     /** Refusals by admitting peers whose range another joiner took first (each teaches the joiner more). */
     private static final int MAX_JOIN_REFUSALS = 64;
@@ -974,7 +976,16 @@ public final class ChordPeer {
     /** §6.5.3: Ping; the answer carries this peer's record and membership news. */
     private void onPing(Message m, ReturnPath path) {
         mergeDirectory(m);
-        respond(m, path, new PingAns(random.nextLong(), now()), List.of(gossipPayload(isFullSync(m))));
+        PeerDirectory payload = gossipPayload(isFullSync(m));
+        Optional<PeerRecord> departed = firstRecord(m).flatMap(r -> view.get(r.id())
+            .filter(known -> known.status() != PeerStatus.ALIVE && MembershipView.supersedes(known, r)));
+        if (departed.isPresent()) {
+            // the sender is gone by this view: tell it, so that a sender still alive refutes
+            List<PeerRecord> records = new ArrayList<>(payload.records());
+            records.add(departed.get());
+            payload = new PeerDirectory(records);
+        }
+        respond(m, path, new PingAns(random.nextLong(), now()), List.of(payload));
     }
 
     private static boolean isFullSync(Message m) {
@@ -1283,6 +1294,10 @@ public final class ChordPeer {
     }
 
     private void gossip() {
+        boolean full = ++gossipRound % FULL_SYNC_EVERY == 0;
+        if (gossipRound % PROBE_FAILED_EVERY == 0 && probeFailed()) {
+            return;
+        }
         List<NodeId> candidates = new ArrayList<>();
         for (NodeId n : view.aliveIds()) {
             if (!n.equals(self)) {
@@ -1293,7 +1308,6 @@ public final class ChordPeer {
             return;
         }
         NodeId to = candidates.get(random.nextInt(candidates.size()));
-        boolean full = ++gossipRound % FULL_SYNC_EVERY == 0;
         Message m = newRequest(List.of(new Destination.Node(to)), new PingReq(0), List.of(gossipPayload(full)));
         stats.gossipSent++;
         originate(m, targetFor(to), "gossip to " + to.shortHex(), (ans, err) -> {
@@ -1301,6 +1315,35 @@ public final class ChordPeer {
                 mergeDirectory(ans);
             }
         });
+    }
+
+    /**
+     * Gossips with one peer this view holds as failed, telling it so. A peer that was only cut
+     * off (a network partition that has healed, a long pause) refutes with a newer incarnation
+     * and answers with this peer's own departure record if it holds one, so both sides take each
+     * other back and the rings on either side of a healed partition merge again. A peer that is
+     * really gone does not answer.
+     *
+     * @return false when no peer is held as failed
+     */
+    private boolean probeFailed() {
+        List<PeerRecord> failed = view.failedRecords();
+        if (failed.isEmpty()) {
+            return false;
+        }
+        PeerRecord to = failed.get(random.nextInt(failed.size()));
+        PeerDirectory payload = gossipPayload(false);
+        List<PeerRecord> records = new ArrayList<>(payload.records());
+        records.add(to);
+        Message m = newRequest(List.of(new Destination.Node(to.id())), new PingReq(0),
+            List.of(new PeerDirectory(records)));
+        stats.gossipSent++;
+        originate(m, new LinkTarget.ToAddress(to.address()), "probe of failed " + to.id().shortHex(), (ans, err) -> {
+            if (err == null) {
+                mergeDirectory(ans);
+            }
+        });
+        return true;
     }
 
     // ---------------------------------------------------------------- fingers

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.sipring.peer.overlay.LocalStorage;
 import org.sipring.peer.overlay.LocalStorage.RangeDigest;
 import org.sipring.peer.overlay.OverlayException;
@@ -42,7 +43,9 @@ import org.sipring.peer.overlay.message.MessageBody.SyncReq;
  *       before it serves it (answering Error_In_Progress meanwhile);</li>
  *   <li>anti-entropy: every repair interval a peer compares digests of its range with each of its
  *       replicas and pulls and pushes the arcs that differ, which also recreates missing copies
- *       (the first repair after a change waits the grace period).</li>
+ *       (the first repair after a change waits the grace period);</li>
+ *   <li>hand-over: a peer whose range shrank (peers back after a healed partition) compares
+ *       digests of the lost arc with its owners now and pushes the arcs that differ.</li>
  * </ul>
  * Driver-thread only; one batch in flight per transfer is the flow control, and transfers wait a
  * pause between batches so foreground requests keep their latency.
@@ -69,6 +72,10 @@ public final class RangeSync {
     private record Mirror(IdInterval range, long until) {
     }
 
+    /** Part of an arc this peer no longer owns, with the peer that owns it now. */
+    private record Part(NodeId owner, IdInterval arc) {
+    }
+
     private final LocalStorage storage;
     private final Executor driver;
     private final Settings settings;
@@ -80,6 +87,10 @@ public final class RangeSync {
     private long nextRepair = Long.MAX_VALUE;
     private boolean repairing;
     private IdInterval takingOver;
+    /** Arcs this peer owned and no longer does, to hand to their owners at the next repair. */
+    private final List<IdInterval> lost = new ArrayList<>();
+    /** The Node-ID this peer last served a range under (a move or a fresh join starts over). */
+    private NodeId servedAs;
     private long slotsMoved;
     private long bytesMoved;
     private long slotsTotal;
@@ -187,10 +198,23 @@ public final class RangeSync {
 
     // ---------------------------------------------------------------- failure and repair
 
-    /** The responsible range grew (a predecessor left or failed): merge the gained part first. */
+    /**
+     * The responsible range changed. When it grew (a predecessor left or failed), merge the
+     * gained part first. When it shrank under a Node-ID this peer already served, remember the
+     * lost arc: its new owners normally pulled it before joining, but peers that reappear after
+     * a healed partition did not, and what this peer stored as owner meanwhile is nowhere else
+     * they look; the next repair hands it over.
+     */
     void rangeChanged(ChordPeer peer, IdInterval before) {
         IdInterval after = peer.responsibleRange();
         nextRepair = Math.min(nextRepair, now + settings.graceMillis());
+        boolean continuing = peer.nodeId().equals(servedAs);
+        servedAs = peer.nodeId();
+        if (continuing && !after.isWholeRing() && !after.start().samePoint(before.start())
+            && before.contains(after.start())) {
+            lost.add(IdInterval.openClosed(before.start(), after.start()));
+            return;
+        }
         if (before.isWholeRing() || after.start().samePoint(before.start()) || !after.contains(before.start())) {
             return;
         }
@@ -214,39 +238,79 @@ public final class RangeSync {
         }
     }
 
-    /** Anti-entropy of this peer's range with each replica: digests, then the arcs that differ. */
+    /**
+     * Anti-entropy of this peer's range with each replica: digests, then the arcs that differ;
+     * and the hand-over of arcs it lost to their owners now: digests, then a push of the arcs
+     * that differ (kept for the next round if the owner could not be reached).
+     */
     private void repair(ChordPeer peer) {
         IdInterval range = peer.responsibleRange();
         List<NodeId> succ = peer.successors();
         int n = Math.min(Replicator.REPLICAS, succ.size());
-        if (n == 0) {
+        List<Part> parts = new ArrayList<>();
+        for (IdInterval arc : lost) {
+            split(peer, arc, parts);
+        }
+        lost.clear();
+        if (n == 0 && parts.isEmpty()) {
             return;
         }
         repairing = true;
         long settled = now - settings.settleMillis();
-        int[] left = {n};
+        int[] left = {n + parts.size()};
+        Runnable oneDone = () -> {
+            if (--left[0] == 0) {
+                repairing = false;
+            }
+        };
         for (int i = 0; i < n; i++) {
-            NodeId to = succ.get(i);
-            repairWith(peer, to, range, settled, () -> {
-                if (--left[0] == 0) {
-                    repairing = false;
+            repairWith(peer, succ.get(i), range, settled, true, ok -> oneDone.run());
+        }
+        for (Part part : parts) {
+            repairWith(peer, part.owner(), part.arc(), settled, false, ok -> {
+                if (!ok) {
+                    lost.add(part.arc());
                 }
+                oneDone.run();
             });
         }
     }
 
-    private void repairWith(ChordPeer peer, NodeId to, IdInterval range, long settled, Runnable done) {
+    /** Cuts an arc into the parts each live peer owns by this peer's view, skipping what is this peer's. */
+    private static void split(ChordPeer peer, IdInterval arc, List<Part> out) {
+        RingId cur = arc.start();
+        while (true) {
+            List<NodeId> owners = peer.replicaSet(NodeId.at(cur).plusOne(), 1);
+            if (owners.isEmpty() || owners.get(0).equals(peer.nodeId())) {
+                return;
+            }
+            NodeId owner = owners.get(0);
+            boolean last = owner.samePoint(arc.end()) || !IdInterval.openClosed(cur, arc.end()).contains(owner);
+            out.add(new Part(owner, IdInterval.openClosed(cur, last ? arc.end() : owner)));
+            if (last) {
+                return;
+            }
+            cur = owner;
+        }
+    }
+
+    /**
+     * Compares digests of a range with another peer, then syncs the arcs that differ: pulls and
+     * pushes them, or only pushes. Reports whether the digests could be compared.
+     */
+    private void repairWith(ChordPeer peer, NodeId to, IdInterval range, long settled, boolean pull,
+                            Consumer<Boolean> done) {
         int buckets = settings.digestBuckets();
         CompletableFuture<RangeDigest> local = storage.digest(range, buckets, settled);
         peer.request(List.of(new Destination.Node(to)), new SyncReq(new DigestOp(range, buckets, settled)),
             "digest to " + to.shortHex(), (ans, err) -> {
                 if (err != null || !(ans.body() instanceof SyncAns sa && sa.result() instanceof DigestResult remote)) {
-                    done.run();
+                    done.accept(false);
                     return;
                 }
                 local.whenComplete((mine, lerr) -> driver.execute(() -> {
                     if (lerr != null) {
-                        done.run();
+                        done.accept(false);
                         return;
                     }
                     List<IdInterval> differing = new ArrayList<>();
@@ -260,20 +324,25 @@ public final class RangeSync {
                         LOG.log(Level.DEBUG, "repair with {0}: {1} of {2} arcs differ", to.shortHex(),
                             differing.size(), buckets);
                     }
-                    syncArcs(peer, to, differing.iterator(), done);
+                    syncArcs(peer, to, differing.iterator(), pull, () -> done.accept(true));
                 }));
             });
     }
 
-    /** Pulls then pushes each arc in turn. */
-    private void syncArcs(ChordPeer peer, NodeId to, Iterator<IdInterval> arcs, Runnable done) {
+    /** Pulls (when asked to) then pushes each arc in turn. */
+    private void syncArcs(ChordPeer peer, NodeId to, Iterator<IdInterval> arcs, boolean pull, Runnable done) {
         if (!arcs.hasNext()) {
             done.run();
             return;
         }
         IdInterval arc = arcs.next();
-        new Transfer(peer, to, null, arc, 0, () ->
-            new Transfer(peer, to, null, arc, 0, () -> syncArcs(peer, to, arcs, done)).pushNext()).pullNext();
+        Runnable push = () -> new Transfer(peer, to, null, arc, 0, () -> syncArcs(peer, to, arcs, pull, done))
+            .pushNext();
+        if (pull) {
+            new Transfer(peer, to, null, arc, 0, push).pullNext();
+        } else {
+            push.run();
+        }
     }
 
     // ---------------------------------------------------------------- one transfer

@@ -258,6 +258,11 @@ public final class ChordPeer {
         return out;
     }
 
+    /** True if this peer's membership view holds the peer as alive. */
+    boolean knowsAlive(NodeId id) {
+        return view.isAlive(id);
+    }
+
     /** True if this peer serves k now: it is a member and k is in (predecessor, self]. */
     public boolean isResponsibleFor(RingId k) {
         return (state == PeerState.ACTIVE || state == PeerState.DRAINING) && neighbors.isResponsibleFor(k);

@@ -442,6 +442,13 @@ public final class RangeSync {
         }
 
         private void retry(OverlayException err, Runnable again) {
+            if (err != null && !peer.knowsAlive(other)) {
+                // the other peer left or failed meanwhile: there is nothing more to move with it,
+                // and waiting out the retries would hold up this peer's repairs
+                LOG.log(Level.DEBUG, "stopped moving {0} with {1}: it is gone", range, other.shortHex());
+                done.run();
+                return;
+            }
             if (++failures > settings.maxFailures()) {
                 LOG.log(Level.WARNING, "giving up moving {0} with {1}: {2}", range, other.shortHex(),
                     Optional.ofNullable(err).map(Throwable::getMessage).orElse("storage failure"));

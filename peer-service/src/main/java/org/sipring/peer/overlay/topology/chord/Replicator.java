@@ -6,6 +6,7 @@ import java.util.function.BiConsumer;
 import org.sipring.peer.overlay.Element;
 import org.sipring.peer.overlay.Kind;
 import org.sipring.peer.overlay.OverlayException;
+import org.sipring.peer.overlay.PeerState;
 import org.sipring.peer.overlay.SlotKey;
 import org.sipring.peer.overlay.id.NodeId;
 import org.sipring.peer.overlay.message.Destination;
@@ -20,7 +21,8 @@ import org.sipring.peer.overlay.message.MessageBody.StoredData;
  * parallel. The acknowledgement rule keeps the promise that an acknowledged store survives any
  * two simultaneous crashes: the change is acknowledged only once {@code min(2, successors)}
  * replicas have confirmed it; a replica that fails or times out is replaced by the next successor
- * not yet asked, and if the successors run out the store fails (the caller may retry).
+ * not yet asked, and if the successors run out the store fails (the caller may retry). An owner
+ * that is leaving (DRAINING) asks for three, as its own copy is about to go.
  */
 final class Replicator {
 
@@ -41,7 +43,9 @@ final class Replicator {
                    BiConsumer<List<NodeId>, OverlayException> done) {
         List<NodeId> candidates = new ArrayList<>(peer.successors());
         candidates.remove(peer.nodeId());
-        int needed = Math.min(REPLICAS, candidates.size());
+        // a leaving owner's own copy goes with it: the change needs one more replica to stay at three
+        int wanted = peer.state() == PeerState.DRAINING ? REPLICAS + 1 : REPLICAS;
+        int needed = Math.min(wanted, candidates.size());
         if (needed == 0) {
             done.accept(List.of(), null);
             return;

@@ -13,6 +13,7 @@ import org.sipring.peer.overlay.LocalStorage;
 import org.sipring.peer.overlay.LocalStorage.SlotChange;
 import org.sipring.peer.overlay.OverlayException;
 import org.sipring.peer.overlay.PeerAddress;
+import org.sipring.peer.overlay.PeerState;
 import org.sipring.peer.overlay.Slot;
 import org.sipring.peer.overlay.SlotKey;
 import org.sipring.peer.overlay.StoredValue;
@@ -158,10 +159,16 @@ public final class StorageHandler implements ChordPeer.RequestHandler {
 
     /**
      * §10.4: a replica store must come from a plausible responsible peer, one of this peer's
-     * predecessors (the replica set of a range is its owner's first successors).
+     * predecessors (the replica set of a range is its owner's first successors). A peer that is
+     * leaving refuses it: its hand-off may already have passed that key, so the copy would leave
+     * with it; the owner asks the next successor instead.
      */
     private void onReplicaStore(Message request, StoreReq s, StoreKindData kd, Kind kind, SlotKey key,
                                 ChordPeer.ReturnPath path, ChordPeer peer) {
+        if (peer.state() == PeerState.DRAINING) {
+            peer.replyError(request, path, ErrorCode.FORBIDDEN, "leaving: not a replica any more");
+            return;
+        }
         Optional<NodeId> sender = originator(request, path);
         if (sender.isEmpty() || !peer.predecessors().contains(sender.get())) {
             peer.replyError(request, path, ErrorCode.FORBIDDEN, "replica store from "

@@ -267,7 +267,9 @@ public final class RangeSync {
             repairWith(peer, succ.get(i), range, settled, true, ok -> oneDone.run());
         }
         for (Part part : parts) {
-            repairWith(peer, part.owner(), part.arc(), settled, false, ok -> {
+            // every slot counts, however recent: a write stored just before the range shrank is
+            // invisible to a settled digest on both sides, and would stay behind
+            repairWith(peer, part.owner(), part.arc(), Long.MAX_VALUE, false, ok -> {
                 if (!ok) {
                     lost.add(part.arc());
                 }

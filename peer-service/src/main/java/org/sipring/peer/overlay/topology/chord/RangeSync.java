@@ -91,6 +91,10 @@ public final class RangeSync {
     private final List<IdInterval> lost = new ArrayList<>();
     /** The Node-ID this peer last served a range under (a move or a fresh join starts over). */
     private NodeId servedAs;
+    /** The admitting peer of the join in progress, to catch up with once admitted. */
+    private NodeId admittedBy;
+    /** The range this peer refuses writes in until it has caught up with its admitting peer. */
+    private IdInterval catchingUp;
     private long slotsMoved;
     private long bytesMoved;
     private long slotsTotal;
@@ -106,9 +110,12 @@ public final class RangeSync {
         return new Progress(slotsMoved, bytesMoved, slotsTotal, handOffDone);
     }
 
-    /** True while k lies in a range this peer is still merging from its successors. */
+    /**
+     * True while k lies in a range this peer is still merging from its successors, or catching up
+     * on from its admitting peer.
+     */
     boolean takingOver(RingId k) {
-        return takingOver != null && takingOver.contains(k);
+        return takingOver != null && takingOver.contains(k) || catchingUp != null && catchingUp.contains(k);
     }
 
     /** Peers that asked for writes in a range to be mirrored to them, for a key. */
@@ -157,7 +164,26 @@ public final class RangeSync {
 
     /** Pulls the held range from the admitting peer (mirroring on), then runs proceed. */
     void pullBeforeJoin(ChordPeer peer, NodeId from, PeerAddress address, IdInterval range, Runnable proceed) {
+        admittedBy = from;
         new Transfer(peer, from, address, range, settings.mirrorMillis(), proceed).pullNext();
+    }
+
+    /**
+     * Once admitted: the admitting peer served writes in this peer's range up to the moment it
+     * took the JoinReq, and those still replicating reach this peer only by mirror, later. Until
+     * this peer has them, a write here would run on an older slot than the one the admitting peer
+     * acknowledges (two owners applying updates to one slot). So writes in the new range wait
+     * (Error_In_Progress) while a digest comparison with the admitting peer pulls the arcs that
+     * differ; what the admitting peer committed before the JoinReq is in its storage by then.
+     */
+    private void catchUp(ChordPeer peer, NodeId from) {
+        IdInterval range = peer.responsibleRange();
+        catchingUp = range;
+        repairWith(peer, from, range, Long.MAX_VALUE, true, false, ok -> {
+            if (range.equals(catchingUp)) {
+                catchingUp = null;
+            }
+        });
     }
 
     // ---------------------------------------------------------------- leave
@@ -210,6 +236,11 @@ public final class RangeSync {
         nextRepair = Math.min(nextRepair, now + settings.graceMillis());
         boolean continuing = peer.nodeId().equals(servedAs);
         servedAs = peer.nodeId();
+        if (!continuing && admittedBy != null) {
+            NodeId from = admittedBy;
+            admittedBy = null;
+            catchUp(peer, from);
+        }
         if (continuing && !after.isWholeRing() && !after.start().samePoint(before.start())
             && before.contains(after.start())) {
             lost.add(IdInterval.openClosed(before.start(), after.start()));
@@ -264,12 +295,12 @@ public final class RangeSync {
             }
         };
         for (int i = 0; i < n; i++) {
-            repairWith(peer, succ.get(i), range, settled, true, ok -> oneDone.run());
+            repairWith(peer, succ.get(i), range, settled, true, true, ok -> oneDone.run());
         }
         for (Part part : parts) {
             // every slot counts, however recent: a write stored just before the range shrank is
             // invisible to a settled digest on both sides, and would stay behind
-            repairWith(peer, part.owner(), part.arc(), Long.MAX_VALUE, false, ok -> {
+            repairWith(peer, part.owner(), part.arc(), Long.MAX_VALUE, false, true, ok -> {
                 if (!ok) {
                     lost.add(part.arc());
                 }
@@ -297,10 +328,10 @@ public final class RangeSync {
     }
 
     /**
-     * Compares digests of a range with another peer, then syncs the arcs that differ: pulls and
-     * pushes them, or only pushes. Reports whether the digests could be compared.
+     * Compares digests of a range with another peer, then syncs the arcs that differ: pulls
+     * them, pushes them, or both. Reports whether the digests could be compared.
      */
-    private void repairWith(ChordPeer peer, NodeId to, IdInterval range, long settled, boolean pull,
+    private void repairWith(ChordPeer peer, NodeId to, IdInterval range, long settled, boolean pull, boolean push,
                             Consumer<Boolean> done) {
         int buckets = settings.digestBuckets();
         CompletableFuture<RangeDigest> local = storage.digest(range, buckets, settled);
@@ -326,24 +357,25 @@ public final class RangeSync {
                         LOG.log(Level.DEBUG, "repair with {0}: {1} of {2} arcs differ", to.shortHex(),
                             differing.size(), buckets);
                     }
-                    syncArcs(peer, to, differing.iterator(), pull, () -> done.accept(true));
+                    syncArcs(peer, to, differing.iterator(), pull, push, () -> done.accept(true));
                 }));
             });
     }
 
-    /** Pulls (when asked to) then pushes each arc in turn. */
-    private void syncArcs(ChordPeer peer, NodeId to, Iterator<IdInterval> arcs, boolean pull, Runnable done) {
+    /** Pulls then pushes each arc in turn, either step as asked. */
+    private void syncArcs(ChordPeer peer, NodeId to, Iterator<IdInterval> arcs, boolean pull, boolean push,
+                          Runnable done) {
         if (!arcs.hasNext()) {
             done.run();
             return;
         }
         IdInterval arc = arcs.next();
-        Runnable push = () -> new Transfer(peer, to, null, arc, 0, () -> syncArcs(peer, to, arcs, pull, done))
-            .pushNext();
+        Runnable next = () -> syncArcs(peer, to, arcs, pull, push, done);
+        Runnable pushStep = push ? () -> new Transfer(peer, to, null, arc, 0, next).pushNext() : next;
         if (pull) {
-            new Transfer(peer, to, null, arc, 0, push).pullNext();
+            new Transfer(peer, to, null, arc, 0, pushStep).pullNext();
         } else {
-            push.run();
+            pushStep.run();
         }
     }
 

@@ -496,9 +496,10 @@ class StorageSimulationTest {
                         from.client.update(from.peer, shared, DICT, ADD_ENTRY, key.getBytes(StandardCharsets.UTF_8), f);
                         f.whenComplete((r, e) -> {
                             run.acknowledged(w, e);
-                            if (e == null && generations.put(r.generation(), key) != null) {
-                                run.violation("updates " + generations.get(r.generation()) + " and " + key
-                                    + " were both acknowledged with generation " + r.generation());
+                            String before = e == null ? generations.put(r.generation(), key) : null;
+                            if (before != null) {
+                                run.violation("updates " + before + " and " + key + " were both acknowledged with"
+                                    + " generation " + r.generation());
                             }
                         });
                     });

@@ -99,13 +99,15 @@ public final class ChordPeer {
     private record Rumor(PeerRecord record, int[] remaining) {
     }
 
-    /** The connection of a request this peer sent to itself: its answer goes straight to the transaction. */
-    private static final long LOCAL = Long.MIN_VALUE;
     private static final int MAX_RUMORS_PER_MESSAGE = 12;
     private static final int FULL_SYNC_EVERY = 30;
+    /** Every this many gossip rounds, one goes to a peer believed failed, in case it is not. */
+    private static final int PROBE_FAILED_EVERY = 5;
     private static final int MAX_JOIN_ATTEMPTS = 8;
     /** Refusals by admitting peers whose range another joiner took first (each teaches the joiner more). */
     private static final int MAX_JOIN_REFUSALS = 64;
+    /** The return path's connection for a request this peer delivered to itself. */
+    private static final long LOOPBACK = -1;
     /** JoinReq overlay_specific_data flag: the joiner chose its id to split the admitting peer's range. */
     static final int JOIN_FLAG_BALANCED = 1;
 
@@ -254,6 +256,11 @@ public final class ChordPeer {
             cur = next != null ? next : alive.first();
         }
         return out;
+    }
+
+    /** True if this peer's membership view holds the peer as alive. */
+    boolean knowsAlive(NodeId id) {
+        return view.isAlive(id);
     }
 
     /** True if this peer serves k now: it is a member and k is in (predecessor, self]. */
@@ -564,23 +571,12 @@ public final class ChordPeer {
 
     /**
      * Sends a request towards its destination list and reports the answer (or a typed failure)
-     * to the callback, retransmitting end to end as §6.2.1 says. Used by the storage layer.
+     * to the callback, retransmitting end to end as §6.2.1 says. Used by the storage layer. The
+     * request carries this peer's record, so that a receiver can tell who sent it even when it
+     * came straight on this peer's connection (see {@link StorageHandler}).
      */
     public void request(List<Destination> destinations, MessageBody body, String what,
                         BiConsumer<Message, OverlayException> callback) {
-        if (!isMember()) {
-            callback.accept(null, new OverlayException.NotJoined(state.name()));
-            return;
-        }
-        originate(newRequest(destinations, body, List.of()), null, what, callback);
-    }
-
-    /**
-     * As {@link #request}, naming this peer in a peer-directory extension so that the receiver
-     * knows the sender even when the link cannot tell it (replica stores, §10.4).
-     */
-    public void requestNamingSelf(List<Destination> destinations, MessageBody body, String what,
-                                  BiConsumer<Message, OverlayException> callback) {
         if (!isMember()) {
             callback.accept(null, new OverlayException.NotJoined(state.name()));
             return;
@@ -616,20 +612,24 @@ public final class ChordPeer {
         if (fixedTarget != null) {
             link.send(fixedTarget, p.message);
         } else if (isForSelf(p.message)) {
-            deliverRequest(p.message, new ReturnPath(LOCAL, List.of()));
+            deliverRequest(p.message, new ReturnPath(LOOPBACK, List.of()));
         } else {
             routeOut(p.message, true);
         }
     }
 
-    /** A request this peer originated whose single destination is itself (a resource it is responsible for). */
+    /**
+     * True if a request this peer originates is for itself: its one destination is this peer or
+     * a Resource-ID it is responsible for (a store by the peer that owns the key, a fetch from a
+     * replica set that includes this peer). Routing would have nowhere to send it.
+     */
     private boolean isForSelf(Message m) {
         List<Destination> dest = m.header().destinationList();
         if (dest.size() != 1) {
             return false;
         }
-        return dest.get(0) instanceof Destination.Resource r && isResponsibleFor(r.id())
-            || dest.get(0) instanceof Destination.Node n && n.id().equals(self) && isMember();
+        return dest.get(0) instanceof Destination.Node n && n.id().equals(self)
+            || dest.get(0) instanceof Destination.Resource r && isResponsibleFor(r.id());
     }
 
     private void retransmitOrFail(Pending p) {
@@ -916,7 +916,7 @@ public final class ChordPeer {
     }
 
     private void sendAnswer(Message answer, long connection) {
-        if (connection == LOCAL) {
+        if (connection == LOOPBACK) {
             stats.answersSent++;
             onAnswer(answer);
             return;
@@ -981,7 +981,16 @@ public final class ChordPeer {
     /** §6.5.3: Ping; the answer carries this peer's record and membership news. */
     private void onPing(Message m, ReturnPath path) {
         mergeDirectory(m);
-        respond(m, path, new PingAns(random.nextLong(), now()), List.of(gossipPayload(isFullSync(m))));
+        PeerDirectory payload = gossipPayload(isFullSync(m));
+        Optional<PeerRecord> departed = firstRecord(m).flatMap(r -> view.get(r.id())
+            .filter(known -> known.status() != PeerStatus.ALIVE && MembershipView.supersedes(known, r)));
+        if (departed.isPresent()) {
+            // the sender is gone by this view: tell it, so that a sender still alive refutes
+            List<PeerRecord> records = new ArrayList<>(payload.records());
+            records.add(departed.get());
+            payload = new PeerDirectory(records);
+        }
+        respond(m, path, new PingAns(random.nextLong(), now()), List.of(payload));
     }
 
     private static boolean isFullSync(Message m) {
@@ -1295,6 +1304,10 @@ public final class ChordPeer {
     }
 
     private void gossip() {
+        boolean full = ++gossipRound % FULL_SYNC_EVERY == 0;
+        if (gossipRound % PROBE_FAILED_EVERY == 0 && probeFailed()) {
+            return;
+        }
         List<NodeId> candidates = new ArrayList<>();
         for (NodeId n : view.aliveIds()) {
             if (!n.equals(self)) {
@@ -1305,7 +1318,6 @@ public final class ChordPeer {
             return;
         }
         NodeId to = candidates.get(random.nextInt(candidates.size()));
-        boolean full = ++gossipRound % FULL_SYNC_EVERY == 0;
         Message m = newRequest(List.of(new Destination.Node(to)), new PingReq(0), List.of(gossipPayload(full)));
         stats.gossipSent++;
         originate(m, targetFor(to), "gossip to " + to.shortHex(), (ans, err) -> {
@@ -1313,6 +1325,35 @@ public final class ChordPeer {
                 mergeDirectory(ans);
             }
         });
+    }
+
+    /**
+     * Gossips with one peer this view holds as failed, telling it so. A peer that was only cut
+     * off (a network partition that has healed, a long pause) refutes with a newer incarnation
+     * and answers with this peer's own departure record if it holds one, so both sides take each
+     * other back and the rings on either side of a healed partition merge again. A peer that is
+     * really gone does not answer.
+     *
+     * @return false when no peer is held as failed
+     */
+    private boolean probeFailed() {
+        List<PeerRecord> failed = view.failedRecords();
+        if (failed.isEmpty()) {
+            return false;
+        }
+        PeerRecord to = failed.get(random.nextInt(failed.size()));
+        PeerDirectory payload = gossipPayload(false);
+        List<PeerRecord> records = new ArrayList<>(payload.records());
+        records.add(to);
+        Message m = newRequest(List.of(new Destination.Node(to.id())), new PingReq(0),
+            List.of(new PeerDirectory(records)));
+        stats.gossipSent++;
+        originate(m, new LinkTarget.ToAddress(to.address()), "probe of failed " + to.id().shortHex(), (ans, err) -> {
+            if (err == null) {
+                mergeDirectory(ans);
+            }
+        });
+        return true;
     }
 
     // ---------------------------------------------------------------- fingers

@@ -93,6 +93,19 @@ final class MembershipView {
         return new ArrayList<>(all.values());
     }
 
+    /** Records of peers declared failed (not those that left), until purged. */
+    List<PeerRecord> failedRecords() {
+        List<PeerRecord> out = new ArrayList<>();
+        for (NodeId id : departedAt.keySet()) {
+            PeerRecord r = all.get(id);
+            if (r != null && r.status() == PeerStatus.FAILED) {
+                out.add(r);
+            }
+        }
+        out.sort((a, b) -> a.id().compareTo(b.id()));
+        return out;
+    }
+
     int aliveCount() {
         return alive.size();
     }

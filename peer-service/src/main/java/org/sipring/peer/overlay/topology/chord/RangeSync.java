@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.sipring.peer.overlay.LocalStorage;
 import org.sipring.peer.overlay.LocalStorage.RangeDigest;
 import org.sipring.peer.overlay.OverlayException;
@@ -42,7 +43,9 @@ import org.sipring.peer.overlay.message.MessageBody.SyncReq;
  *       before it serves it (answering Error_In_Progress meanwhile);</li>
  *   <li>anti-entropy: every repair interval a peer compares digests of its range with each of its
  *       replicas and pulls and pushes the arcs that differ, which also recreates missing copies
- *       (the first repair after a change waits the grace period).</li>
+ *       (the first repair after a change waits the grace period);</li>
+ *   <li>hand-over: a peer whose range shrank (peers back after a healed partition) compares
+ *       digests of the lost arc with its owners now and pushes the arcs that differ.</li>
  * </ul>
  * Driver-thread only; one batch in flight per transfer is the flow control, and transfers wait a
  * pause between batches so foreground requests keep their latency.
@@ -73,6 +76,10 @@ public final class RangeSync {
     record MirrorTarget(NodeId id, PeerAddress address) {
     }
 
+    /** Part of an arc this peer no longer owns, with the peer that owns it now. */
+    private record Part(NodeId owner, IdInterval arc) {
+    }
+
     private final LocalStorage storage;
     private final Executor driver;
     private final Settings settings;
@@ -84,6 +91,14 @@ public final class RangeSync {
     private long nextRepair = Long.MAX_VALUE;
     private boolean repairing;
     private IdInterval takingOver;
+    /** Arcs this peer owned and no longer does, to hand to their owners at the next repair. */
+    private final List<IdInterval> lost = new ArrayList<>();
+    /** The Node-ID this peer last served a range under (a move or a fresh join starts over). */
+    private NodeId servedAs;
+    /** The admitting peer of the join in progress, to catch up with once admitted. */
+    private NodeId admittedBy;
+    /** The range this peer refuses writes in until it has caught up with its admitting peer. */
+    private IdInterval catchingUp;
     private long slotsMoved;
     private long bytesMoved;
     private long slotsTotal;
@@ -99,9 +114,12 @@ public final class RangeSync {
         return new Progress(slotsMoved, bytesMoved, slotsTotal, handOffDone);
     }
 
-    /** True while k lies in a range this peer is still merging from its successors. */
+    /**
+     * True while k lies in a range this peer is still merging from its successors, or catching up
+     * on from its admitting peer.
+     */
     boolean takingOver(RingId k) {
-        return takingOver != null && takingOver.contains(k);
+        return takingOver != null && takingOver.contains(k) || catchingUp != null && catchingUp.contains(k);
     }
 
     /** Peers that asked for writes in a range to be mirrored to them, for a key. */
@@ -150,7 +168,26 @@ public final class RangeSync {
 
     /** Pulls the held range from the admitting peer (mirroring on), then runs proceed. */
     void pullBeforeJoin(ChordPeer peer, NodeId from, PeerAddress address, IdInterval range, Runnable proceed) {
+        admittedBy = from;
         new Transfer(peer, from, address, range, settings.mirrorMillis(), proceed).pullNext();
+    }
+
+    /**
+     * Once admitted: the admitting peer served writes in this peer's range up to the moment it
+     * took the JoinReq, and those still replicating reach this peer only by mirror, later. Until
+     * this peer has them, a write here would run on an older slot than the one the admitting peer
+     * acknowledges (two owners applying updates to one slot). So writes in the new range wait
+     * (Error_In_Progress) while a digest comparison with the admitting peer pulls the arcs that
+     * differ; what the admitting peer committed before the JoinReq is in its storage by then.
+     */
+    private void catchUp(ChordPeer peer, NodeId from) {
+        IdInterval range = peer.responsibleRange();
+        catchingUp = range;
+        repairWith(peer, from, range, Long.MAX_VALUE, true, false, ok -> {
+            if (range.equals(catchingUp)) {
+                catchingUp = null;
+            }
+        });
     }
 
     // ---------------------------------------------------------------- leave
@@ -191,10 +228,28 @@ public final class RangeSync {
 
     // ---------------------------------------------------------------- failure and repair
 
-    /** The responsible range grew (a predecessor left or failed): merge the gained part first. */
+    /**
+     * The responsible range changed. When it grew (a predecessor left or failed), merge the
+     * gained part first. When it shrank under a Node-ID this peer already served, remember the
+     * lost arc: its new owners normally pulled it before joining, but peers that reappear after
+     * a healed partition did not, and what this peer stored as owner meanwhile is nowhere else
+     * they look; the next repair hands it over.
+     */
     void rangeChanged(ChordPeer peer, IdInterval before) {
         IdInterval after = peer.responsibleRange();
         nextRepair = Math.min(nextRepair, now + settings.graceMillis());
+        boolean continuing = peer.nodeId().equals(servedAs);
+        servedAs = peer.nodeId();
+        if (!continuing && admittedBy != null) {
+            NodeId from = admittedBy;
+            admittedBy = null;
+            catchUp(peer, from);
+        }
+        if (continuing && !after.isWholeRing() && !after.start().samePoint(before.start())
+            && before.contains(after.start())) {
+            lost.add(IdInterval.openClosed(before.start(), after.start()));
+            return;
+        }
         if (before.isWholeRing() || after.start().samePoint(before.start()) || !after.contains(before.start())) {
             return;
         }
@@ -218,39 +273,81 @@ public final class RangeSync {
         }
     }
 
-    /** Anti-entropy of this peer's range with each replica: digests, then the arcs that differ. */
+    /**
+     * Anti-entropy of this peer's range with each replica: digests, then the arcs that differ;
+     * and the hand-over of arcs it lost to their owners now: digests, then a push of the arcs
+     * that differ (kept for the next round if the owner could not be reached).
+     */
     private void repair(ChordPeer peer) {
         IdInterval range = peer.responsibleRange();
         List<NodeId> succ = peer.successors();
         int n = Math.min(Replicator.REPLICAS, succ.size());
-        if (n == 0) {
+        List<Part> parts = new ArrayList<>();
+        for (IdInterval arc : lost) {
+            split(peer, arc, parts);
+        }
+        lost.clear();
+        if (n == 0 && parts.isEmpty()) {
             return;
         }
         repairing = true;
         long settled = now - settings.settleMillis();
-        int[] left = {n};
+        int[] left = {n + parts.size()};
+        Runnable oneDone = () -> {
+            if (--left[0] == 0) {
+                repairing = false;
+            }
+        };
         for (int i = 0; i < n; i++) {
-            NodeId to = succ.get(i);
-            repairWith(peer, to, range, settled, () -> {
-                if (--left[0] == 0) {
-                    repairing = false;
+            repairWith(peer, succ.get(i), range, settled, true, true, ok -> oneDone.run());
+        }
+        for (Part part : parts) {
+            // every slot counts, however recent: a write stored just before the range shrank is
+            // invisible to a settled digest on both sides, and would stay behind
+            repairWith(peer, part.owner(), part.arc(), Long.MAX_VALUE, false, true, ok -> {
+                if (!ok) {
+                    lost.add(part.arc());
                 }
+                oneDone.run();
             });
         }
     }
 
-    private void repairWith(ChordPeer peer, NodeId to, IdInterval range, long settled, Runnable done) {
+    /** Cuts an arc into the parts each live peer owns by this peer's view, skipping what is this peer's. */
+    private static void split(ChordPeer peer, IdInterval arc, List<Part> out) {
+        RingId cur = arc.start();
+        while (true) {
+            List<NodeId> owners = peer.replicaSet(NodeId.at(cur).plusOne(), 1);
+            if (owners.isEmpty() || owners.get(0).equals(peer.nodeId())) {
+                return;
+            }
+            NodeId owner = owners.get(0);
+            boolean last = owner.samePoint(arc.end()) || !IdInterval.openClosed(cur, arc.end()).contains(owner);
+            out.add(new Part(owner, IdInterval.openClosed(cur, last ? arc.end() : owner)));
+            if (last) {
+                return;
+            }
+            cur = owner;
+        }
+    }
+
+    /**
+     * Compares digests of a range with another peer, then syncs the arcs that differ: pulls
+     * them, pushes them, or both. Reports whether the digests could be compared.
+     */
+    private void repairWith(ChordPeer peer, NodeId to, IdInterval range, long settled, boolean pull, boolean push,
+                            Consumer<Boolean> done) {
         int buckets = settings.digestBuckets();
         CompletableFuture<RangeDigest> local = storage.digest(range, buckets, settled);
         peer.request(List.of(new Destination.Node(to)), new SyncReq(new DigestOp(range, buckets, settled)),
             "digest to " + to.shortHex(), (ans, err) -> {
                 if (err != null || !(ans.body() instanceof SyncAns sa && sa.result() instanceof DigestResult remote)) {
-                    done.run();
+                    done.accept(false);
                     return;
                 }
                 local.whenComplete((mine, lerr) -> driver.execute(() -> {
                     if (lerr != null) {
-                        done.run();
+                        done.accept(false);
                         return;
                     }
                     List<IdInterval> differing = new ArrayList<>();
@@ -264,35 +361,26 @@ public final class RangeSync {
                         LOG.log(Level.DEBUG, "repair with {0}: {1} of {2} arcs differ", to.shortHex(),
                             differing.size(), buckets);
                     }
-                    syncArcs(peer, to, differing.iterator(), done);
+                    syncArcs(peer, to, differing.iterator(), pull, push, () -> done.accept(true));
                 }));
             });
     }
 
-    /** Pulls then pushes each arc in turn. */
-    private void syncArcs(ChordPeer peer, NodeId to, Iterator<IdInterval> arcs, Runnable done) {
+    /** Pulls then pushes each arc in turn, either step as asked. */
+    private void syncArcs(ChordPeer peer, NodeId to, Iterator<IdInterval> arcs, boolean pull, boolean push,
+                          Runnable done) {
         if (!arcs.hasNext()) {
             done.run();
             return;
         }
         IdInterval arc = arcs.next();
-        Transfer[] pull = new Transfer[1];
-        pull[0] = new Transfer(peer, to, null, arc, 0, () -> {
-            if (pull[0].failed) {
-                done.run(); // the replica is gone or unreachable: the next round starts over
-                return;
-            }
-            Transfer[] push = new Transfer[1];
-            push[0] = new Transfer(peer, to, null, arc, 0, () -> {
-                if (push[0].failed) {
-                    done.run();
-                } else {
-                    syncArcs(peer, to, arcs, done);
-                }
-            });
-            push[0].pushNext();
-        });
-        pull[0].pullNext();
+        Runnable next = () -> syncArcs(peer, to, arcs, pull, push, done);
+        Runnable pushStep = push ? () -> new Transfer(peer, to, null, arc, 0, next).pushNext() : next;
+        if (pull) {
+            new Transfer(peer, to, null, arc, 0, pushStep).pullNext();
+        } else {
+            pushStep.run();
+        }
     }
 
     /** The other peer is not there (any more): retrying the same transfer cannot help. */
@@ -400,7 +488,15 @@ public final class RangeSync {
         }
 
         private void retry(OverlayException err, Runnable again) {
-            if (++failures > settings.maxFailures() || isGone(err)) {
+            if (err != null && (isGone(err) || !peer.knowsAlive(other))) {
+                // the other peer left or failed meanwhile: there is nothing more to move with it,
+                // and waiting out the retries would hold up this peer's repairs
+                LOG.log(Level.DEBUG, "stopped moving {0} with {1}: it is gone", range, other.shortHex());
+                failed = true;
+                done.run();
+                return;
+            }
+            if (++failures > settings.maxFailures()) {
                 failed = true;
                 LOG.log(Level.WARNING, "giving up moving {0} with {1}: {2}", range, other.shortHex(),
                     Optional.ofNullable(err).map(Throwable::getMessage).orElse("storage failure"));

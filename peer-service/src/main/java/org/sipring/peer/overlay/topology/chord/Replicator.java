@@ -21,7 +21,8 @@ import org.sipring.peer.overlay.message.MessageBody.StoredData;
  * parallel. The acknowledgement rule keeps the promise that an acknowledged store survives any
  * two simultaneous crashes: the change is acknowledged only once {@code min(2, successors)}
  * replicas have confirmed it; a replica that fails or times out is replaced by the next successor
- * not yet asked, and if the successors run out the store fails (the caller may retry).
+ * not yet asked, and if the successors run out the store fails (the caller may retry). An owner
+ * that is leaving (DRAINING) asks for three, as its own copy is about to go.
  */
 final class Replicator {
 
@@ -42,9 +43,8 @@ final class Replicator {
                    BiConsumer<List<NodeId>, OverlayException> done) {
         List<NodeId> candidates = new ArrayList<>(peer.successors());
         candidates.remove(peer.nodeId());
-        // a draining peer also writes to the successor that replaces it in the replica set, so the
-        // change has three copies once it has left
-        int wanted = REPLICAS + (peer.state() == PeerState.DRAINING ? 1 : 0);
+        // a leaving owner's own copy goes with it: the change needs one more replica to stay at three
+        int wanted = peer.state() == PeerState.DRAINING ? REPLICAS + 1 : REPLICAS;
         int needed = Math.min(wanted, candidates.size());
         if (needed == 0) {
             done.accept(List.of(), null);
@@ -93,7 +93,7 @@ final class Replicator {
             inFlight++;
             StoreReq req = new StoreReq(key.resource(), replicaNumber,
                 List.of(new StoreKindData(kind.id(), generation, data)));
-            peer.requestNamingSelf(List.of(new Destination.Node(to)), req, "replica " + replicaNumber + " of " + key + " to "
+            peer.request(List.of(new Destination.Node(to)), req, "replica " + replicaNumber + " of " + key + " to "
                 + to.shortHex(), (ans, err) -> onAnswer(to, ans != null && ans.body() instanceof StoreAns, err));
         }
 

@@ -43,6 +43,7 @@ import org.sipring.peer.overlay.message.MessageBody.StoredData;
 import org.sipring.peer.overlay.message.MessageBody.SyncAns;
 import org.sipring.peer.overlay.message.MessageBody.SyncReq;
 import org.sipring.peer.overlay.message.MessageBody.UnknownKindReq;
+import org.sipring.peer.overlay.message.MessageExtension;
 
 /**
  * Serves the storage requests routing brings to this peer: Store (original and replica, RFC 6940
@@ -158,11 +159,17 @@ public final class StorageHandler implements ChordPeer.RequestHandler {
 
     /**
      * §10.4: a replica store must come from a plausible responsible peer, one of this peer's
-     * predecessors (the replica set of a range is its owner's first successors).
+     * predecessors (the replica set of a range is its owner's first successors). A peer that is
+     * leaving refuses it: its hand-off may already have passed that key, so the copy would leave
+     * with it; the owner asks the next successor instead.
      */
     private void onReplicaStore(Message request, StoreReq s, StoreKindData kd, Kind kind, SlotKey key,
                                 ChordPeer.ReturnPath path, ChordPeer peer) {
-        Optional<NodeId> sender = ChordPeer.senderRecord(request).map(r -> r.id()).or(() -> originator(path));
+        if (peer.state() == PeerState.DRAINING) {
+            peer.replyError(request, path, ErrorCode.FORBIDDEN, "leaving: not a replica any more");
+            return;
+        }
+        Optional<NodeId> sender = originator(request, path);
         if (sender.isEmpty() || !peer.predecessors().contains(sender.get())) {
             peer.replyError(request, path, ErrorCode.FORBIDDEN, "replica store from "
                 + sender.map(NodeId::shortHex).orElse("an unknown peer") + ", not a predecessor");
@@ -175,28 +182,9 @@ public final class StorageHandler implements ChordPeer.RequestHandler {
         whenDone(storage.storeReplica(key, kd.generationCounter(), elements), request, path, peer,
             v -> {
                 mirror(peer, new Slot(key, kd.generationCounter(), elements, Long.MAX_VALUE), () -> { });
-                Runnable answer = () -> peer.respond(request, path, new StoreAns(List.of(
+                peer.respond(request, path, new StoreAns(List.of(
                     new StoreKindResponse(kd.kind(), kd.generationCounter(), List.of()))), List.of());
-                passOnWhileDraining(peer, s, answer);
             });
-    }
-
-    /**
-     * A draining peer that is the owner's r-th replica passes a replica store on to the peer that
-     * takes its place in the owner's replica set, its (3 - r)-th successor, before it confirms:
-     * so the write has three copies once this peer has left.
-     */
-    private void passOnWhileDraining(ChordPeer peer, StoreReq s, Runnable answer) {
-        int r = s.replicaNumber();
-        List<NodeId> succ = peer.successors();
-        int index = Replicator.REPLICAS - r;
-        if (peer.state() != PeerState.DRAINING || r < 1 || r > Replicator.REPLICAS || index >= succ.size()) {
-            answer.run();
-            return;
-        }
-        NodeId to = succ.get(index);
-        peer.requestNamingSelf(List.of(new Destination.Node(to)), new StoreReq(s.resource(), r, s.kindData()),
-            "replica passed on to " + to.shortHex(), (ans, err) -> answer.run());
     }
 
     /** Answers from whatever this peer holds: the responsible peer, or a replica asked directly. */
@@ -301,10 +289,23 @@ public final class StorageHandler implements ChordPeer.RequestHandler {
         }));
     }
 
-    /** The peer that originated a request: the last entry of its return path when it names a node. */
-    private static Optional<NodeId> originator(ChordPeer.ReturnPath path) {
+    /**
+     * The peer that originated a request: the last entry of its return path when it names a node;
+     * else the sender's own record the request carries. A request sent straight to this peer comes
+     * on the sender's outbound connection, whose far end has no listen address here, so its
+     * previous hop is only an opaque connection entry.
+     */
+    private static Optional<NodeId> originator(Message request, ChordPeer.ReturnPath path) {
         List<Destination> d = path.destinations();
-        return !d.isEmpty() && d.get(d.size() - 1) instanceof Destination.Node n ? Optional.of(n.id()) : Optional.empty();
+        if (!d.isEmpty() && d.get(d.size() - 1) instanceof Destination.Node n) {
+            return Optional.of(n.id());
+        }
+        for (MessageExtension e : request.extensions()) {
+            if (e instanceof MessageExtension.PeerDirectory pd && !pd.records().isEmpty()) {
+                return Optional.of(pd.records().get(0).id());
+            }
+        }
+        return Optional.empty();
     }
 
     private static void replyFailure(Message request, ChordPeer.ReturnPath path, ChordPeer peer, Throwable err) {

@@ -3,6 +3,7 @@ package org.sipring.peer.overlay.topology.chord.sim;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -11,6 +12,9 @@ import java.util.function.UnaryOperator;
 import org.sipring.peer.overlay.PeerAddress;
 import org.sipring.peer.overlay.PeerInfo;
 import org.sipring.peer.overlay.PeerState;
+import org.sipring.peer.overlay.SlotKey;
+import org.sipring.peer.overlay.SlotProcedure;
+import org.sipring.peer.overlay.StoredValue;
 import org.sipring.peer.overlay.id.IdInterval;
 import org.sipring.peer.overlay.id.NodeId;
 import org.sipring.peer.overlay.id.ResourceId;
@@ -18,6 +22,14 @@ import org.sipring.peer.overlay.link.LinkListener;
 import org.sipring.peer.overlay.message.Message;
 import org.sipring.peer.overlay.topology.chord.ChordConfig;
 import org.sipring.peer.overlay.topology.chord.ChordPeer;
+import org.sipring.peer.overlay.topology.chord.RangeSync;
+import org.sipring.peer.overlay.topology.chord.StorageClient;
+import org.sipring.peer.overlay.topology.chord.StorageHandler;
+import org.sipring.peer.storage.InMemoryDataStore;
+import org.sipring.peer.storage.KindRegistry;
+import org.sipring.peer.storage.SlotRules;
+import org.sipring.peer.storage.SlotStore;
+import org.sipring.peer.storage.StorageService;
 
 /**
  * Many chord-reload peers in one JVM on a simulated network and a manual clock, all driven by one
@@ -32,12 +44,27 @@ public final class ChordSimulation {
         public final int index;
         public final ChordPeer peer;
         final SimNetwork.SimLink link;
+        /** This process's own storage (in memory: gone with the process); null without storage mode. */
+        public final StorageService storage;
+        /** Serves this peer's storage requests; null without storage mode. */
+        public final StorageHandler storageHandler;
+        /** Originates stores, fetches and updates from this peer; null without storage mode. */
+        public final StorageClient client;
         boolean running = true;
 
-        SimPeer(int index, ChordPeer peer, SimNetwork.SimLink link) {
+        SimPeer(int index, ChordPeer peer, SimNetwork.SimLink link, StorageService storage,
+                StorageHandler storageHandler, StorageClient client) {
             this.index = index;
             this.peer = peer;
             this.link = link;
+            this.storage = storage;
+            this.storageHandler = storageHandler;
+            this.client = client;
+        }
+
+        /** What this peer's own storage holds of a slot (live values), read at once. */
+        public List<StoredValue> held(SlotKey key) {
+            return storage.fetch(key).join();
         }
 
         public boolean isLive() {
@@ -60,6 +87,12 @@ public final class ChordSimulation {
     private final List<SimPeer> peers = new ArrayList<>();
     private final UnaryOperator<ChordConfig> configurer;
     private int nextIndex;
+    private StorageMode storageMode;
+
+    /** What every peer started in storage mode gets: the kinds, the slot procedures and range-sync tunables. */
+    public record StorageMode(KindRegistry kinds, Map<String, SlotProcedure> procedures, SlotRules rules,
+                              RangeSync.Settings settings) {
+    }
 
     public ChordSimulation(long seed, UnaryOperator<ChordConfig> configurer) {
         this.seed = seed;
@@ -75,6 +108,23 @@ public final class ChordSimulation {
             Duration.ofMillis(500));
     }
 
+    /**
+     * Storage mode: every peer started from now on gets its own in-memory storage run inline on
+     * the simulation's thread, a {@link StorageHandler} whose driver runs each continuation as a
+     * separate simulated event, and a {@link StorageClient} whose back-off timers are simulated
+     * events too.
+     */
+    public ChordSimulation withStorage(KindRegistry kinds, Map<String, SlotProcedure> procedures,
+                                       RangeSync.Settings settings) {
+        this.storageMode = new StorageMode(kinds, Map.copyOf(procedures), new SlotRules(86_400_000L), settings);
+        return this;
+    }
+
+    /** Range-sync tunables fast enough for seconds of simulated time. */
+    public static RangeSync.Settings fastSync() {
+        return new RangeSync.Settings(50, 64 * 1024, 16, 2_000, 2_000, 500, 10_000, 0, 8);
+    }
+
     public long stabilizeMillis() {
         return configurer.apply(ChordConfig.defaults("x", SimNetwork.address(0))).stabilizeInterval().toMillis();
     }
@@ -88,8 +138,28 @@ public final class ChordSimulation {
             cfg = cfg.withNodeId(fixedId.get());
         }
         SimNetwork.SimLink link = net.newLink(addr);
-        ChordPeer peer = new ChordPeer(cfg, link, clock, random.split(), null);
-        SimPeer sp = new SimPeer(index, peer, link);
+        SimPeer[] self = new SimPeer[1];
+        StorageService storage = null;
+        StorageHandler handler = null;
+        StorageClient client = null;
+        if (storageMode != null) {
+            SlotStore slots = new SlotStore(new InMemoryDataStore(), storageMode.kinds(), storageMode.procedures(),
+                storageMode.rules());
+            storage = StorageService.inline(slots, clock);
+            handler = new StorageHandler(storage, r -> net.schedule(0, () -> {
+                if (self[0].running) {
+                    r.run();
+                }
+            }), storageMode.settings());
+            client = new StorageClient((delay, task) -> net.schedule(delay, () -> {
+                if (self[0].running) {
+                    task.run();
+                }
+            }));
+        }
+        ChordPeer peer = new ChordPeer(cfg, link, clock, random.split(), handler);
+        SimPeer sp = new SimPeer(index, peer, link, storage, handler, client);
+        self[0] = sp;
         link.start(new LinkListener() {
             @Override
             public void onMessage(long connectionId, PeerAddress remoteListen, Message message) {
@@ -132,7 +202,10 @@ public final class ChordSimulation {
         });
     }
 
-    /** SIGKILL: the process is gone, its connections reset. */
+    /**
+     * SIGKILL: the process is gone, its connections reset; in storage mode its storage is gone
+     * with it (nothing reads or serves it again). A restart is a fresh peer: {@link #startPeer()}.
+     */
     public void crash(SimPeer sp) {
         sp.running = false;
         sp.link.stop();

@@ -3,8 +3,11 @@ package org.sipring.peer.overlay.topology.chord.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.sipring.peer.overlay.PeerAddress;
 
 class ChordSimulationTest {
 
@@ -110,5 +113,31 @@ class ChordSimulationTest {
         List<String> bad = sim.successorMismatches(5);
         assertTrue(bad.isEmpty(), "seed " + seed + ": " + bad.subList(0, Math.min(5, bad.size())));
         assertTrue(BalanceSimulationTest.largestToMean(sim.trueRing()) <= 2.0, "seed " + seed);
+    }
+
+    /**
+     * A partition long enough for each side to declare the other failed and form its own ring:
+     * once it heals, peers probing those they hold as failed find them alive, both sides refute
+     * and the two rings merge into one with exact successor lists.
+     */
+    @Test
+    void ringsMergeAfterAPartitionHeals() {
+        long seed = seed();
+        ChordSimulation sim = new ChordSimulation(seed, ChordSimulation::fastTimers);
+        sim.grow(20, 200);
+        sim.runFor(3 * sim.stabilizeMillis());
+        List<ChordSimulation.SimPeer> live = sim.livePeers();
+        Set<PeerAddress> side = new HashSet<>();
+        while (side.size() < 8) {
+            side.add(live.get(sim.random.nextInt(live.size())).peer.address());
+        }
+        sim.net.partition(side);
+        sim.runFor(10_000);
+        assertTrue(!sim.successorMismatches(5).isEmpty(), "seed " + seed + ": the sides did not split");
+        sim.net.healPartitions();
+        sim.runFor(20_000);
+        List<String> bad = sim.successorMismatches(5);
+        assertTrue(bad.isEmpty(), "seed " + seed + ": " + bad.subList(0, Math.min(5, bad.size())));
+        assertEquals(20, sim.livePeers().size(), "seed " + seed);
     }
 }

@@ -26,7 +26,7 @@ class BalanceSimulationTest {
 
     @Test
     void largestRangeStaysWithinTwiceTheMeanAfterJoins() {
-        long base = Long.getLong("sim.seed", System.nanoTime());
+        long base = SimSeeds.base();
         double worst = 0;
         for (int s = 0; s < 20; s++) {
             long seed = base + s;
@@ -52,7 +52,7 @@ class BalanceSimulationTest {
      */
     @Test
     void largestRangeStaysWithinTwiceTheMeanAfterRandomLeaves() {
-        long base = Long.getLong("sim.seed", System.nanoTime());
+        long base = SimSeeds.base();
         double worst = 0;
         long moves = 0;
         for (int s = 0; s < 20; s++) {

@@ -348,7 +348,7 @@ class StorageSimulationTest {
 
     private static void forSeeds(String scenario, LongFunction<Run> body) {
         Long fixed = Long.getLong("sim.seed");
-        long base = fixed != null ? fixed : System.nanoTime();
+        long base = SimSeeds.base();
         int n = fixed != null ? 1 : Integer.getInteger("sim.seeds", SEEDS);
         for (int s = 0; s < n; s++) {
             long seed = base + s;

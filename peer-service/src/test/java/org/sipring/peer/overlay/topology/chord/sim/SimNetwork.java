@@ -37,6 +37,7 @@ public final class SimNetwork {
     private final Map<Long, End> ends = new HashMap<>();
     private final Map<Long, Long> peerEnd = new HashMap<>();
     private final Set<Set<PeerAddress>> partitions = new HashSet<>();
+    private java.util.function.BiConsumer<PeerAddress, Message> deliveries = (to, m) -> { };
     private long seq;
     private long nextConnection = 1;
     private double dropRate;
@@ -103,6 +104,11 @@ public final class SimNetwork {
     /** Cuts traffic between the two sides until healed. */
     public void partition(Set<PeerAddress> sideA) {
         partitions.add(Set.copyOf(sideA));
+    }
+
+    /** Tells the observer of every message as it is handed to the peer at an address. */
+    public void onDelivery(java.util.function.BiConsumer<PeerAddress, Message> observer) {
+        this.deliveries = observer;
     }
 
     public void healPartitions() {
@@ -199,6 +205,7 @@ public final class SimNetwork {
             }
             schedule(delay(), () -> {
                 if (other.owner.up && ends.containsKey(otherId)) {
+                    deliveries.accept(other.owner.address, message);
                     other.owner.listener.onMessage(otherId, other.dialled, message);
                 }
             });

@@ -32,7 +32,8 @@ public final class LocalCluster implements AutoCloseable {
         "--peer.overlay.stabilize-interval=1s", "--peer.overlay.finger-refresh-interval=2s",
         "--peer.overlay.gossip-interval=1s", "--peer.overlay.neighbors=" + NEIGHBORS, "--peer.overlay.link-threads=1",
         "--peer.overlay.join-retry-initial=250ms", "--peer.overlay.join-retry-max=2s",
-        "--server.undertow.threads.worker=2", "--spring.lifecycle.timeout-per-shutdown-phase=15s");
+        "--server.undertow.threads.worker=2", "--spring.lifecycle.timeout-per-shutdown-phase=15s",
+        "--peer.storage.cache-size=16MB");
 
     private final String testName;
     private final Path jar;

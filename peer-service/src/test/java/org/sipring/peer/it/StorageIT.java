@@ -28,8 +28,8 @@ class StorageIT {
 
     private static final int VALUES = Integer.getInteger("storage.it.values", 100_000);
     private static final int SAMPLE = Math.min(VALUES, 1_000);
-    private static final String[] STORAGE_ARGS = {"--peer.storage.cache-size=16MB",
-        "--peer.storage.repair-interval=3s", "--peer.storage.repair-grace=3s"};
+    private static final String[] STORAGE_ARGS = {"--peer.storage.repair-interval=3s",
+        "--peer.storage.repair-grace=3s"};
     private static final Duration WRITE_DEADLINE = Duration.ofSeconds(5);
 
     private final DhtClient client = new DhtClient(48, Duration.ofSeconds(25));

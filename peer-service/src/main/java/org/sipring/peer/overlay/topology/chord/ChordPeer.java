@@ -1463,6 +1463,10 @@ public final class ChordPeer {
             joinAttempts = 0;
             attachToAdmittingPeer();
         }
+        if (storageHandler != null && state != PeerState.LEFT) {
+            // also while joining: the joiner's range transfer paces itself on these ticks
+            storageHandler.tick(this, t);
+        }
         if (!isMember()) {
             return;
         }
@@ -1486,9 +1490,7 @@ public final class ChordPeer {
             nextPurge = t + 60_000;
             view.purgeDeparted(t - 600_000);
         }
-        if (storageHandler != null) {
-            storageHandler.tick(this, t);
-        }
+
     }
 
     /** A period with +-25 % random offset, so peers do not act in lockstep (§10.7.4.3). */

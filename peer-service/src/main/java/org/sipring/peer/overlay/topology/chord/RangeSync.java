@@ -169,7 +169,14 @@ public final class RangeSync {
     /** Pulls the held range from the admitting peer (mirroring on), then runs proceed. */
     void pullBeforeJoin(ChordPeer peer, NodeId from, PeerAddress address, IdInterval range, Runnable proceed) {
         admittedBy = from;
-        new Transfer(peer, from, address, range, settings.mirrorMillis(), proceed).pullNext();
+        LOG.log(Level.INFO, "pulling {0} from {1} before joining", range, from.shortHex());
+        Transfer[] t = new Transfer[1];
+        t[0] = new Transfer(peer, from, address, range, settings.mirrorMillis(), () -> {
+            LOG.log(Level.INFO, "pulled {0} slots from {1}{2}", t[0].pulled, from.shortHex(),
+                t[0].failed ? " (incomplete: the repair brings the rest)" : "");
+            proceed.run();
+        });
+        t[0].pullNext();
     }
 
     /**
@@ -407,6 +414,7 @@ public final class RangeSync {
         int failures;
         /** True once the transfer gave up. */
         boolean failed;
+        long pulled;
 
         Transfer(ChordPeer peer, NodeId other, PeerAddress address, IdInterval range, long mirrorMillis,
                  Runnable done) {
@@ -431,6 +439,7 @@ public final class RangeSync {
                         return;
                     }
                     failures = 0;
+                    pulled += r.slots().size();
                     if (!r.slots().isEmpty()) {
                         cursor = r.slots().get(r.slots().size() - 1).key();
                     }

@@ -122,7 +122,7 @@ public final class ChordSimulation {
 
     /** Range-sync tunables fast enough for seconds of simulated time. */
     public static RangeSync.Settings fastSync() {
-        return new RangeSync.Settings(50, 64 * 1024, 16, 2_000, 2_000, 500, 10_000, 0, 8);
+        return new RangeSync.Settings(50, 64 * 1024, 16, 2_000, 2_000, 500, 10_000, 20, 8);
     }
 
     public long stabilizeMillis() {

@@ -51,10 +51,14 @@ public final class NodeIdStore {
         return Optional.of(NodeId.fromHex(text));
     }
 
+    /**
+     * Writes the id. Safe against concurrent saves (the join and the Node-ID listener both save):
+     * each writes its own temporary file and the last move wins.
+     */
     public void save(NodeId id) {
         try {
             Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
+            Path tmp = Files.createTempFile(file.getParent(), FILE_NAME + ".", ".tmp");
             Files.writeString(tmp, id.toHex() + "\n", StandardCharsets.US_ASCII);
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -78,6 +78,7 @@ class StorageIT {
             List<String> changed = sample(List.copyOf(acked.keySet()), SAMPLE);
             writeAll(survivors, changed, "v2", acked);
             PeerProcess ra = cluster.start(numberOf.get(a), survivors, STORAGE_ARGS);
+            ra.awaitState("ACTIVE", Duration.ofSeconds(180));
             PeerProcess rb = cluster.start(numberOf.get(b), survivors, STORAGE_ARGS);
             byNumber.put(numberOf.get(a), ra);
             byNumber.put(numberOf.get(b), rb);

@@ -1017,6 +1017,11 @@ public final class ChordPeer {
      * Update the requester asked for with send_update.
      */
     private void onAttach(Message m, Attach a, ReturnPath path) {
+        if (!isMember()) {
+            // a peer still joining knows only part of the overlay: its view would mislead the joiner
+            replyError(m, path, ErrorCode.NOT_FOUND, "not a member of the overlay yet");
+            return;
+        }
         Optional<PeerRecord> requester = firstRecord(m);
         Attach ans = new Attach(true, new byte[0], new byte[0], "passive".getBytes(StandardCharsets.US_ASCII),
             List.of(selfCandidate()), false);

@@ -258,6 +258,11 @@ public final class ChordPeer {
         return out;
     }
 
+    /** True if this peer's membership view holds the peer as having left with a Leave (§10.9), not failed. */
+    boolean leftGracefully(NodeId id) {
+        return view.get(id).map(r -> r.status() == PeerStatus.LEFT).orElse(false);
+    }
+
     /** True if this peer's membership view holds the peer as alive. */
     boolean knowsAlive(NodeId id) {
         return view.isAlive(id);

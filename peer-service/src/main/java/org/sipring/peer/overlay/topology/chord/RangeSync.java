@@ -261,6 +261,11 @@ public final class RangeSync {
             return;
         }
         IdInterval gained = IdInterval.openClosed(after.start(), before.start());
+        if (peer.leftGracefully(NodeId.at(before.start()))) {
+            // a drained predecessor handed its range over before it left: nothing to merge first
+            // (the repair after the grace period still compares with the replicas)
+            return;
+        }
         takingOver = takingOver == null ? gained : IdInterval.openClosed(after.start(), takingOver.end());
         List<NodeId> succ = peer.successors();
         int[] left = {Math.min(Replicator.REPLICAS, succ.size())};

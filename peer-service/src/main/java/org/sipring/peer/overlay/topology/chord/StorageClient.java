@@ -37,8 +37,9 @@ import org.sipring.peer.overlay.message.MessageBody.StoredDataSpecifier;
  */
 public final class StorageClient {
 
-    static final int ATTEMPTS = 6;
+    static final int ATTEMPTS = 8;
     private static final long FIRST_BACKOFF_MILLIS = 100;
+    private static final long MAX_BACKOFF_MILLIS = 1_000;
     private static final Set<ErrorCode> RETRYABLE = Set.of(ErrorCode.IN_PROGRESS, ErrorCode.REQUEST_TIMEOUT,
         ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND);
 
@@ -124,7 +125,8 @@ public final class StorageClient {
                 || err instanceof OverlayException.RemoteError re
                 && ErrorCode.of(re.errorCode()).map(RETRYABLE::contains).orElse(false);
             if (retry && n + 1 < ATTEMPTS) {
-                scheduler.schedule(FIRST_BACKOFF_MILLIS << n, () -> attempt(peer, resource, req, what, n + 1, done));
+                long backoff = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << n);
+                scheduler.schedule(backoff, () -> attempt(peer, resource, req, what, n + 1, done));
             } else {
                 done.accept(ans, err);
             }

@@ -172,7 +172,7 @@ public final class RangeSync {
             IdInterval range = back < pred.size() && pred.size() > Replicator.REPLICAS
                 ? IdInterval.openClosed(pred.get(back), peer.nodeId())
                 : IdInterval.openClosed(peer.nodeId(), peer.nodeId());
-            steps.add(() -> new Transfer(peer, to, null, range, 0, chain[0]).pushNext());
+            steps.add(() -> new Transfer(peer, to, null, range, 0, chain[0]).countingHandOff().pushNext());
         }
         Iterator<Runnable> it = steps.iterator();
         chain[0] = () -> {
@@ -296,6 +296,8 @@ public final class RangeSync {
         final Runnable done;
         SlotKey cursor;
         int failures;
+        /** Only a drain's own pushes count in its progress, not those of a repair that overlaps it. */
+        boolean handOff;
 
         Transfer(ChordPeer peer, NodeId other, PeerAddress address, IdInterval range, long mirrorMillis,
                  Runnable done) {
@@ -305,6 +307,11 @@ public final class RangeSync {
             this.range = range;
             this.mirrorMillis = mirrorMillis;
             this.done = done;
+        }
+
+        Transfer countingHandOff() {
+            handOff = true;
+            return this;
         }
 
         void pullNext() {
@@ -351,9 +358,11 @@ public final class RangeSync {
                             }
                             failures = 0;
                             cursor = slots.get(slots.size() - 1).key();
-                            slotsMoved += slots.size();
-                            for (Slot s : slots) {
-                                bytesMoved += s.size();
+                            if (handOff) {
+                                slotsMoved += slots.size();
+                                for (Slot s : slots) {
+                                    bytesMoved += s.size();
+                                }
                             }
                             paced(this::pushNext);
                         });

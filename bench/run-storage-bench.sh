@@ -6,14 +6,14 @@
 #   bench/run-storage-bench.sh drain       leave() of a peer holding 1,000,000 values in a 4-peer ring (about 10 min)
 #   bench/run-storage-bench.sh footprint   disk and heap per value, 1,000,000 values in one store (about 5 min)
 #   bench/run-storage-bench.sh repair      time to three copies after a SIGKILL, 5 peer processes, 20,000 values,
-#                                          repair grace 30 s and 3 s (about 15 min)
+#                                          repair grace 30 s and 3 s, 3 trials each (about 25 min)
 #   bench/run-storage-bench.sh all         everything above
 #
 # Environment: BENCH_IP_BASE (default 41: peers on 127.0.0.41..45), BENCH_OVERLAY_PORT (16084),
-# BENCH_API_PORT (18080), CLIENTS ("16 64"), DURABILITIES ("write-no-sync sync no-sync"), KEYS (50000),
+# BENCH_API_PORT (18080), CLIENTS ("16 64"), DURABILITIES ("write-no-sync sync no-sync"), KEYS (20000),
 # WARMUP (10 s), MEASURE (30 s), DRAIN_VALUES (1333334: the drained peer holds 3/4 of them),
 # FOOTPRINT_VALUES (1000000), FOOTPRINT_CACHES_MB ("64 1024"), REPAIR_VALUES (20000), REPAIR_GRACES ("30 3"),
-# REPAIR_TRIALS (2), JAVA_OPTS (peer processes: the flags of scripts/local-overlay.sh).
+# REPAIR_TRIALS (3), JAVA_OPTS (peer processes: the flags of scripts/local-overlay.sh).
 # Nothing here runs during ./mvnw verify.
 set -euo pipefail
 
@@ -26,7 +26,7 @@ overlay_port=${BENCH_OVERLAY_PORT:-16084}
 api_port=${BENCH_API_PORT:-18080}
 clients=${CLIENTS:-16 64}
 durabilities=${DURABILITIES:-write-no-sync sync no-sync}
-keys=${KEYS:-50000}
+keys=${KEYS:-20000}
 warmup=${WARMUP:-10}
 measure=${MEASURE:-30}
 drain_values=${DRAIN_VALUES:-1333334}
@@ -34,7 +34,7 @@ footprint_values=${FOOTPRINT_VALUES:-1000000}
 footprint_caches=${FOOTPRINT_CACHES_MB:-64 1024}
 repair_values=${REPAIR_VALUES:-20000}
 repair_graces=${REPAIR_GRACES:-30 3}
-repair_trials=${REPAIR_TRIALS:-2}
+repair_trials=${REPAIR_TRIALS:-3}
 : "${JAVA_OPTS:=-Xmx128m -Xss512k -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m -XX:+ExitOnOutOfMemoryError}"
 mvn=("$root/mvnw" -B -q)
 read_token=$(printf "bench-read-%016d" $$)
@@ -75,7 +75,7 @@ drain() {
   local cp
   cp=$(test_classpath)
   java -Xmx2g -XX:+UseSerialGC -cp "$cp" org.sipring.peer.bench.DrainBench "$drain_values" 4 128 "$ip_base" \
-    "$overlay_port" | grep '^RESULT\|^draining\|^  \|^overlay counters'
+    "$overlay_port" | grep '^RESULT\|^the hand-over\|^draining\|^  \|^overlay counters'
 }
 
 footprint() {

@@ -13,6 +13,7 @@ import org.sipring.peer.overlay.Element;
 import org.sipring.peer.overlay.PeerState;
 import org.sipring.peer.overlay.Slot;
 import org.sipring.peer.overlay.SlotKey;
+import org.sipring.peer.overlay.id.IdInterval;
 import org.sipring.peer.overlay.id.NodeId;
 import org.sipring.peer.overlay.id.ResourceId;
 import org.sipring.peer.storage.Durability;
@@ -110,6 +111,28 @@ public final class DrainBench {
             System.out.printf(Locale.ROOT, "draining peer%d (%s): %d slots, %.1f MB of log files%n", leaver,
                 order.stream().filter(e -> e.getValue() == lv).findFirst().map(e -> e.getKey().shortHex()).orElse("?"),
                 expected[leaver], bytesOnDisk / 1e6);
+            // what the hand-over pushes (RangeSync.handOff): successor i gets (predecessor 3-i, self]
+            int at = 0;
+            for (int i = 0; i < n; i++) {
+                if (order.get(i).getValue() == leaver) {
+                    at = i;
+                }
+            }
+            long toPush = 0;
+            StringBuilder ranges = new StringBuilder();
+            for (int i = 0; i < Math.min(3, n - 1); i++) {
+                NodeId from = ids.get(((at - (3 - i)) % n + n) % n);
+                IdInterval range = IdInterval.openClosed(from, ids.get(at));
+                long c = 0;
+                for (long k = 0; k < values; k++) {
+                    if (range.contains(ResourceId.ofName(StorageThroughputBench.name(k)))) {
+                        c++;
+                    }
+                }
+                toPush += c;
+                ranges.append(" successor").append(i + 1).append('=').append(c);
+            }
+            System.out.printf(Locale.ROOT, "the hand-over pushes%s = %d slots%n", ranges, toPush);
             long d0 = System.nanoTime();
             CompletableFuture<Void> left = p.overlay().leave();
             long lastPrint = d0;
@@ -120,10 +143,10 @@ public final class DrainBench {
                 if (dp.handedOver() && handedOverAt == 0) {
                     handedOverAt = System.nanoTime();
                 }
-                if (System.nanoTime() - lastPrint > 10e9) {
+                if (System.nanoTime() - lastPrint > 5e9) {
                     lastPrint = System.nanoTime();
-                    System.out.printf(Locale.ROOT, "  %.0f s: %d of %d slots pushed, %.1f MB%n",
-                        (lastPrint - d0) / 1e9, dp.slotsMoved(), dp.slotsTotal(), dp.bytesMoved() / 1e6);
+                    System.out.printf(Locale.ROOT, "  %.0f s: %d slots pushed (%.1f MB); held when the drain started: %d%n",
+                        (lastPrint - d0) / 1e9, dp.slotsMoved(), dp.bytesMoved() / 1e6, dp.slotsTotal());
                 }
             }
             left.get();

@@ -36,6 +36,7 @@ import org.sipring.peer.storage.StorageService;
 public final class DrainBench {
 
     public static void main(String[] args) throws Exception {
+        StorageRing.quietLogs();
         int values = args.length > 0 ? Integer.parseInt(args[0]) : 1_333_334;
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int valueBytes = args.length > 2 ? Integer.parseInt(args[2]) : 128;

@@ -38,6 +38,7 @@ import org.sipring.peer.storage.bdb.BdbDataStore;
 public final class StorageFootprintBench {
 
     public static void main(String[] args) throws Exception {
+        StorageRing.quietLogs();
         int values = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int valueBytes = args.length > 1 ? Integer.parseInt(args[1]) : 128;
         long cacheBytes = (args.length > 2 ? Long.parseLong(args[2]) : 64) << 20;

@@ -56,6 +56,14 @@ final class StorageRing implements AutoCloseable {
     /** peer.storage.tombstone-retention default. */
     static final SlotRules RULES = new SlotRules(Duration.ofHours(24).toMillis());
 
+    /** Only warnings and errors from the overlay and storage logs (java.util.logging), so RESULT lines stand out. */
+    static void quietLogs() {
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        for (var h : java.util.logging.Logger.getLogger("").getHandlers()) {
+            h.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
+
     /** One peer: its overlay, its storage service and where it listens. */
     record Peer(ChordOverlay overlay, StorageService storage, PeerAddress address, Path dir) {
     }

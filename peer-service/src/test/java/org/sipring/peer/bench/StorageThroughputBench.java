@@ -52,6 +52,7 @@ public final class StorageThroughputBench {
     }
 
     public static void main(String[] args) throws Exception {
+        StorageRing.quietLogs();
         Durability durability = switch (args.length > 0 ? args[0] : "write-no-sync") {
             case "sync" -> Durability.SYNC;
             case "no-sync" -> Durability.NO_SYNC;

@@ -70,7 +70,7 @@ public final class StorageFootprintBench {
             long logAfterLoad = StorageRing.dirBytes(dir, ".jdb");
 
             long used = usedHeapAfterGc();
-            Environment env = environmentOf(storage);
+            Environment env = StorageRing.environmentOf(storage);
             EnvironmentStats es = env.getStats(new StatsConfig().setFast(false));
             System.out.printf(Locale.ROOT, "RESULT footprint-load values=%d value=%dB cache=%dMB | stored in %.1f s:"
                     + " %.0f stores/s | failed %d | slots %d elements %d%n", values, valueBytes, cacheBytes >> 20,
@@ -132,19 +132,6 @@ public final class StorageFootprintBench {
             Thread.sleep(200);
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    /** The JE environment inside the store (bench only: for its statistics). */
-    private static Environment environmentOf(StorageService storage) throws ReflectiveOperationException {
-        var storeField = StorageService.class.getDeclaredField("store");
-        storeField.setAccessible(true);
-        Object slotStore = storeField.get(storage);
-        var diskField = slotStore.getClass().getDeclaredField("disk");
-        diskField.setAccessible(true);
-        Object disk = diskField.get(slotStore);
-        var envField = BdbDataStore.class.getDeclaredField("environment");
-        envField.setAccessible(true);
-        return (Environment) envField.get(disk);
     }
 
     private StorageFootprintBench() {

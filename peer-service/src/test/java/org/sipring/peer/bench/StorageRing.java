@@ -218,6 +218,52 @@ final class StorageRing implements AutoCloseable {
             sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6]);
     }
 
+    /** Garbage collections so far, all collectors: {count, milliseconds}. */
+    static long[] gcSoFar() {
+        long n = 0;
+        long ms = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {n, ms};
+    }
+
+    /** Used heap after full collections. */
+    static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** Transactions committed by every peer's JE environment so far. */
+    long commitsSoFar() {
+        long n = 0;
+        for (Peer p : peers) {
+            n += environmentOf(p.storage()).getTransactionStats(new com.sleepycat.je.StatsConfig()).getNCommits();
+        }
+        return n;
+    }
+
+    /** The JE environment inside a storage service (bench only: for its statistics). */
+    static com.sleepycat.je.Environment environmentOf(StorageService storage) {
+        try {
+            var storeField = StorageService.class.getDeclaredField("store");
+            storeField.setAccessible(true);
+            Object slotStore = storeField.get(storage);
+            var diskField = slotStore.getClass().getDeclaredField("disk");
+            diskField.setAccessible(true);
+            Object disk = diskField.get(slotStore);
+            var envField = BdbDataStore.class.getDeclaredField("environment");
+            envField.setAccessible(true);
+            return (com.sleepycat.je.Environment) envField.get(disk);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Closes the overlays (without leaving), then the stores, and deletes the data. */
     @Override
     public void close() {

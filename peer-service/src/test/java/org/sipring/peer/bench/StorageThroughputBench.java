@@ -105,6 +105,20 @@ public final class StorageThroughputBench {
                 Window w = new Window(start + TimeUnit.SECONDS.toNanos(warmup),
                     start + TimeUnit.SECONDS.toNanos(warmup + measure));
                 AtomicLong counter = new AtomicLong();
+                long[] gc0 = new long[2];
+                long[] commits0 = new long[1];
+                Thread marker = new Thread(() -> {
+                    try {
+                        Thread.sleep(Math.max(0, (w.start() - System.nanoTime()) / 1_000_000));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    long[] g = StorageRing.gcSoFar();
+                    gc0[0] = g[0];
+                    gc0[1] = g[1];
+                    commits0[0] = ring.commitsSoFar();
+                });
+                marker.start();
                 runUntil(clients, c -> {
                     long k = ThreadLocalRandom.current().nextLong(keys);
                     long s = System.nanoTime();
@@ -123,6 +137,9 @@ public final class StorageThroughputBench {
                         return null;
                     });
                 }, w.end());
+                marker.join();
+                long[] gc1 = StorageRing.gcSoFar();
+                long commits = ring.commitsSoFar() - commits0[0];
                 int total = 0;
                 long failures = 0;
                 for (Client c : state) {
@@ -139,11 +156,23 @@ public final class StorageThroughputBench {
                 double seconds = (w.end() - w.start()) / 1e9;
                 System.out.printf(Locale.ROOT, "RESULT storage-%s durability=%s clients=%d peers=3 keys=%d value=%dB"
                         + " | %.0f ops/s | p50 %.2f ms p90 %.2f ms p99 %.2f ms max %.1f ms mean %.2f ms"
-                        + " | %d ops in %.0f s measured after %d s warm-up | failed %d%n",
+                        + " | %d ops in %.0f s measured after %d s warm-up | failed %d"
+                        + " | JE commits (3 peers) %d: %.1f ops per commit | GC %d collections, %d ms paused%n",
                     op, label, clients, keys, valueBytes, total / seconds, StorageRing.percentileMs(all, 0.5),
                     StorageRing.percentileMs(all, 0.9), StorageRing.percentileMs(all, 0.99),
                     StorageRing.percentileMs(all, 1.0), Arrays.stream(all).average().orElse(0) / 1e6, total, seconds,
-                    warmup, failures);
+                    warmup, failures, commits, store ? 3.0 * total / Math.max(1, commits) : 0.0, gc1[0] - gc0[0],
+                    gc1[1] - gc0[1]);
+            }
+            if (ops.contains("fetch")) {
+                // what the overlay keeps for the request lifetime (15 s): answers for retransmitted
+                // requests (the replay cache) and pending-request timers
+                long busy = StorageRing.usedHeapAfterGc();
+                Thread.sleep(16_000);
+                long idle = StorageRing.usedHeapAfterGc();
+                System.out.printf(Locale.ROOT, "RESULT storage-retained clients=%d | used heap after GC right after the"
+                        + " last phase %.1f MB, 16 s later %.1f MB: %.1f MB held for the request lifetime%n", clients,
+                    busy / 1e6, idle / 1e6, (busy - idle) / 1e6);
             }
             long slots = 0;
             for (StorageRing.Peer p : ring.peers) {

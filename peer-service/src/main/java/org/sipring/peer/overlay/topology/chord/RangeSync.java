@@ -216,7 +216,7 @@ public final class RangeSync {
             IdInterval range = back < pred.size() && pred.size() > Replicator.REPLICAS
                 ? IdInterval.openClosed(pred.get(back), peer.nodeId())
                 : IdInterval.openClosed(peer.nodeId(), peer.nodeId());
-            steps.add(() -> new Transfer(peer, to, null, range, 0, chain[0]).pushNext());
+            steps.add(() -> new Transfer(peer, to, null, range, 0, chain[0]).countingHandOff().pushNext());
         }
         Iterator<Runnable> it = steps.iterator();
         chain[0] = () -> {
@@ -420,6 +420,8 @@ public final class RangeSync {
         /** True once the transfer gave up. */
         boolean failed;
         long pulled;
+        /** Only a drain's own pushes count in its progress, not those of a repair that overlaps it. */
+        boolean handOff;
 
         Transfer(ChordPeer peer, NodeId other, PeerAddress address, IdInterval range, long mirrorMillis,
                  Runnable done) {
@@ -429,6 +431,11 @@ public final class RangeSync {
             this.range = range;
             this.mirrorMillis = mirrorMillis;
             this.done = done;
+        }
+
+        Transfer countingHandOff() {
+            handOff = true;
+            return this;
         }
 
         void pullNext() {
@@ -476,9 +483,11 @@ public final class RangeSync {
                             }
                             failures = 0;
                             cursor = slots.get(slots.size() - 1).key();
-                            slotsMoved += slots.size();
-                            for (Slot s : slots) {
-                                bytesMoved += s.size();
+                            if (handOff) {
+                                slotsMoved += slots.size();
+                                for (Slot s : slots) {
+                                    bytesMoved += s.size();
+                                }
                             }
                             paced(this::pushNext);
                         });

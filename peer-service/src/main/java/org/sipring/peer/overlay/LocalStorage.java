@@ -3,6 +3,7 @@ package org.sipring.peer.overlay;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.sipring.peer.overlay.id.IdInterval;
 
 /**
@@ -23,10 +24,28 @@ public interface LocalStorage {
      *
      * @param expectedGeneration 0 for none, else the generation the writer read
      */
-    CompletableFuture<SlotChange> store(SlotKey key, long expectedGeneration, List<StoredValue> values);
+    default CompletableFuture<SlotChange> store(SlotKey key, long expectedGeneration, List<StoredValue> values) {
+        return store(key, expectedGeneration, values, change -> { });
+    }
+
+    /**
+     * {@link #store(SlotKey, long, List)} that also reports the change as soon as it is decided,
+     * before it is durable, so the owner can send it to its replicas while its own commit runs.
+     *
+     * @param applied called on the storage thread once the change is applied to the open batch
+     *                (later operations read it), before the commit; never for a refused store.
+     *                The returned future may still fail if the commit does.
+     */
+    CompletableFuture<SlotChange> store(SlotKey key, long expectedGeneration, List<StoredValue> values,
+                                        Consumer<SlotChange> applied);
 
     /** Runs a registered {@link SlotProcedure} on one slot as one atomic read-modify-write. */
-    CompletableFuture<SlotChange> update(SlotKey key, String procedure, byte[] argument);
+    default CompletableFuture<SlotChange> update(SlotKey key, String procedure, byte[] argument) {
+        return update(key, procedure, argument, change -> { });
+    }
+
+    /** {@link #update(SlotKey, String, byte[])} reporting the decided change before its commit, as for store. */
+    CompletableFuture<SlotChange> update(SlotKey key, String procedure, byte[] argument, Consumer<SlotChange> applied);
 
     /**
      * A replica store (§7.4.1.1, replica_number &gt; 0) of elements the responsible peer stamped;

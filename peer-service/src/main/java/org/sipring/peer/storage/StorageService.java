@@ -9,6 +9,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.sipring.peer.overlay.Element;
 import org.sipring.peer.overlay.Kind;
@@ -40,7 +41,8 @@ public final class StorageService implements LocalStorage, AutoCloseable {
         }
     }
 
-    private record Task(Function<SlotStore, Object> work, CompletableFuture<Object> future) {
+    /** One operation; applied (may be null) hears its result before the batch commits. */
+    private record Task(Function<SlotStore, Object> work, Consumer<Object> applied, CompletableFuture<Object> future) {
     }
 
     private final SlotStore store;
@@ -92,13 +94,15 @@ public final class StorageService implements LocalStorage, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<SlotChange> store(SlotKey key, long expectedGeneration, List<StoredValue> values) {
-        return submit(s -> s.store(key, expectedGeneration, values, clock.millis()));
+    public CompletableFuture<SlotChange> store(SlotKey key, long expectedGeneration, List<StoredValue> values,
+                                               Consumer<SlotChange> applied) {
+        return submit(s -> s.store(key, expectedGeneration, values, clock.millis()), applied);
     }
 
     @Override
-    public CompletableFuture<SlotChange> update(SlotKey key, String procedure, byte[] argument) {
-        return submit(s -> s.update(key, procedure, argument, clock.millis()));
+    public CompletableFuture<SlotChange> update(SlotKey key, String procedure, byte[] argument,
+                                                Consumer<SlotChange> applied) {
+        return submit(s -> s.update(key, procedure, argument, clock.millis()), applied);
     }
 
     @Override
@@ -131,10 +135,14 @@ public final class StorageService implements LocalStorage, AutoCloseable {
 
     // ---------------------------------------------------------------- the storage thread
 
-    @SuppressWarnings("unchecked")
     private <T> CompletableFuture<T> submit(Function<SlotStore, T> work) {
+        return submit(work, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> submit(Function<SlotStore, T> work, Consumer<T> applied) {
         CompletableFuture<Object> f = new CompletableFuture<>();
-        Task t = new Task((Function<SlotStore, Object>) work, f);
+        Task t = new Task((Function<SlotStore, Object>) work, (Consumer<Object>) applied, f);
         if (thread == null) {
             runBatch(List.of(t));
         } else if (!running) {
@@ -189,6 +197,7 @@ public final class StorageService implements LocalStorage, AutoCloseable {
             boolean pending = store.hasPendingWrites();
             try {
                 results[i] = batch.get(i).work().apply(store);
+                tellApplied(batch.get(i), results[i]);
             } catch (StoreRefused e) {
                 refusals[i] = new OverlayException.RemoteError(e.errorCode(), e.getMessage());
             } catch (DataStore.StorageFailure e) {
@@ -228,6 +237,17 @@ public final class StorageService implements LocalStorage, AutoCloseable {
         }
     }
 
+    private static void tellApplied(Task t, Object result) {
+        if (t.applied() == null) {
+            return;
+        }
+        try {
+            t.applied().accept(result);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "listener of an applied change failed: {0}", e.toString());
+        }
+    }
+
     private void sweepIfDue() {
         long now = clock.millis();
         if (now < nextSweep) {
@@ -260,6 +280,8 @@ public final class StorageService implements LocalStorage, AutoCloseable {
     public void close() {
         running = false;
         if (thread != null) {
+            // wakes the thread if it waits for work; a full queue means it is busy and sees the flag soon
+            queue.offer(new Task(s -> null, null, new CompletableFuture<>()));
             try {
                 thread.join(10_000);
             } catch (InterruptedException e) {

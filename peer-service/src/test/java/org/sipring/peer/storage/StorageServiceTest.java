@@ -152,6 +152,39 @@ class StorageServiceTest {
     }
 
     @Test
+    void theAppliedListenerHearsADecidedChangeBeforeItsCommitAndNeverARefusal() throws Exception {
+        StorageService s = start(SETTINGS);
+        disk.holdCommits.set(true);
+        CompletableFuture<SlotChange> decided = new CompletableFuture<>();
+        CompletableFuture<SlotChange> committed = s.store(DICT_KEY, 0, List.of(entry("a", "1", 60)), decided::complete);
+
+        assertThat(get(decided).slot().generation()).isEqualTo(1);
+        assertThat(disk.holding.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the commit is running").isTrue();
+        assertThat(committed).as("not durable yet").isNotDone();
+        disk.release.countDown();
+        assertThat(get(committed).written()).isEqualTo(get(decided).written());
+
+        List<SlotChange> heard = new ArrayList<>();
+        assertRemoteError(s.store(DICT_KEY, 7, List.of(entry("b", "2", 60)), heard::add), 0x05);
+        assertRemoteError(s.update(DICT_KEY, "no-such", new byte[0], heard::add), 0x14);
+        assertThat(heard).isEmpty();
+        SlotChange updated = get(s.update(DICT_KEY, SlotStore.CLEAR, new byte[0], heard::add));
+        assertThat(heard).containsExactly(updated);
+    }
+
+    @Test
+    void aFailedCommitFailsAChangeItsListenerAlreadyHeard() throws Exception {
+        StorageService s = start(SETTINGS);
+        disk.failNextCommit.set(true);
+        CompletableFuture<SlotChange> decided = new CompletableFuture<>();
+        CompletableFuture<SlotChange> committed = s.store(DICT_KEY, 0, List.of(entry("a", "1", 60)), decided::complete);
+
+        assertThat(get(decided).slot().generation()).isEqualTo(1);
+        assertOverloaded(committed);
+        assertThat(get(s.fetch(DICT_KEY))).isEmpty();
+    }
+
+    @Test
     void aRefusalInABatchDoesNotAffectTheOtherOperations() throws Exception {
         StorageService s = start(SETTINGS);
         CompletableFuture<SlotChange> held = holdStorageThread(s);

@@ -16,9 +16,9 @@ import org.sipring.peer.overlay.message.MessageBody.StoreReq;
 import org.sipring.peer.overlay.message.MessageBody.StoredData;
 
 /**
- * Replication at the responsible peer (RFC 6940 §10.4): after its own commit, the elements a
- * change wrote go to its first two successors as replica Stores (replica_number 1 and 2), in
- * parallel. The acknowledgement rule keeps the promise that an acknowledged store survives any
+ * Replication at the responsible peer (RFC 6940 §10.4): the elements a change wrote go to its
+ * first two successors as replica Stores (replica_number 1 and 2), in parallel with each other and
+ * with the owner's own commit (see {@link OwnerWrite}). The acknowledgement rule keeps the promise that an acknowledged store survives any
  * two simultaneous crashes: the change is acknowledged only once {@code min(2, successors)}
  * replicas have confirmed it; a replica that fails or times out is replaced by the next successor
  * not yet asked, and if the successors run out the store fails (the caller may retry). An owner

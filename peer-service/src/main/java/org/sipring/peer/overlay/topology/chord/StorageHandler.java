@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.sipring.peer.overlay.Element;
 import org.sipring.peer.overlay.Kind;
@@ -134,10 +135,10 @@ public final class StorageHandler implements ChordPeer.RequestHandler {
         for (StoredData d : kd.values()) {
             values.add(d.toStoredValue());
         }
-        whenDone(storage.store(key, kd.generationCounter(), values), request, path, peer,
-            change -> replicateThen(key, kind.get(), change, request, path, peer, replicas ->
-                peer.respond(request, path, new StoreAns(List.of(
-                    new StoreKindResponse(kd.kind(), change.slot().generation(), replicas))), List.of())));
+        OwnerWrite w = ownerWrite(request, path, peer, kind.get(), (change, replicas) ->
+            peer.respond(request, path, new StoreAns(List.of(
+                new StoreKindResponse(kd.kind(), change.slot().generation(), replicas))), List.of()));
+        track(storage.store(key, kd.generationCounter(), values, c -> driver.execute(() -> w.applied(c))), w);
     }
 
     /**
@@ -218,9 +219,9 @@ public final class StorageHandler implements ChordPeer.RequestHandler {
             return;
         }
         SlotKey key = new SlotKey(u.resource(), u.kind());
-        whenDone(storage.update(key, u.procedure(), u.argument()), request, path, peer,
-            change -> replicateThen(key, kind.get(), change, request, path, peer, replicas ->
-                peer.respond(request, path, new SlotUpdateAns(change.slot().generation(), change.reply()), List.of())));
+        OwnerWrite w = ownerWrite(request, path, peer, kind.get(), (change, replicas) ->
+            peer.respond(request, path, new SlotUpdateAns(change.slot().generation(), change.reply()), List.of()));
+        track(storage.update(key, u.procedure(), u.argument(), c -> driver.execute(() -> w.applied(c))), w);
     }
 
     private void onSync(Message request, SyncReq s, ChordPeer.ReturnPath path, ChordPeer peer) {
@@ -241,19 +242,20 @@ public final class StorageHandler implements ChordPeer.RequestHandler {
         }
     }
 
-    private void replicateThen(SlotKey key, Kind kind, SlotChange change, Message request, ChordPeer.ReturnPath path,
-                               ChordPeer peer, Consumer<List<NodeId>> answer) {
-        if (change.written().isEmpty()) {
-            answer.accept(List.of());
-            return;
-        }
-        replicator.replicate(key, kind, change.slot().generation(), change.written(), (replicas, err) -> {
+    private OwnerWrite ownerWrite(Message request, ChordPeer.ReturnPath path, ChordPeer peer, Kind kind,
+                                  BiConsumer<SlotChange, List<NodeId>> answer) {
+        return new OwnerWrite(peer, request, path, kind, replicator, (slot, then) -> mirror(peer, slot, then), answer);
+    }
+
+    /** Hands the owner's commit outcome to its write on the driver thread. */
+    private void track(CompletableFuture<SlotChange> commit, OwnerWrite w) {
+        commit.whenComplete((change, err) -> driver.execute(() -> {
             if (err != null) {
-                peer.replyError(request, path, ErrorCode.REQUEST_TIMEOUT, err.getMessage());
+                w.failed(err);
             } else {
-                mirror(peer, change.slot(), () -> answer.accept(replicas));
+                w.committed(change);
             }
-        });
+        }));
     }
 
     /**
@@ -308,7 +310,7 @@ public final class StorageHandler implements ChordPeer.RequestHandler {
         return Optional.empty();
     }
 
-    private static void replyFailure(Message request, ChordPeer.ReturnPath path, ChordPeer peer, Throwable err) {
+    static void replyFailure(Message request, ChordPeer.ReturnPath path, ChordPeer peer, Throwable err) {
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
         if (cause instanceof OverlayException.RemoteError re) {
             ErrorCode code = ErrorCode.of(re.errorCode()).orElse(ErrorCode.INVALID_MESSAGE);

@@ -7,12 +7,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sipring.peer.overlay.DataModel;
 import org.sipring.peer.overlay.Kind;
+import org.sipring.peer.overlay.OverlayException;
 import org.sipring.peer.overlay.SlotKey;
 import org.sipring.peer.overlay.StoredValue;
 import org.sipring.peer.overlay.id.NodeId;
@@ -43,7 +45,8 @@ import org.sipring.peer.storage.StorageService;
 
 /**
  * Store requests at one peer driven by hand (RFC 6940 §7.4.1, §10.4): each bad request gets its
- * RELOAD error and changes nothing; a good one is acknowledged only after its replica confirms.
+ * RELOAD error and changes nothing; a good one goes to its replica while the owner commits, and
+ * is acknowledged only after both.
  * This peer owns (c0.., 40..]; a second peer at c0.. owns (40.., c0..] and is its successor.
  */
 class StorageRequestTest {
@@ -86,10 +89,11 @@ class StorageRequestTest {
     private final InMemoryDataStore disk = new InMemoryDataStore();
     private final StorageService storage = StorageService.inline(new SlotStore(disk,
         new KindRegistry(List.of(new KindSpec(DICT, 2, 16))), Map.of(), new SlotRules(86_400_000L)), clock);
+    private final HeldCommitStorage commits = new HeldCommitStorage(storage);
     private final ChordPeer peer = new ChordPeer(ChordConfig.defaults(OVERLAY, SimNetwork.address(1))
         .withNodeId(SELF)
         .withTimers(Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60)),
-        link, clock, new SplittableRandom(3), new StorageHandler(storage, Runnable::run, RangeSync.Settings.defaults()));
+        link, clock, new SplittableRandom(3), new StorageHandler(commits, Runnable::run, RangeSync.Settings.defaults()));
     private long txId = 100;
 
     @BeforeEach
@@ -141,18 +145,26 @@ class StorageRequestTest {
     private StoreAns storeConfirmed(ResourceId r, long generation, StoredData value) {
         link.sent.clear();
         peer.onMessage(9, null, store(r, 0, generation, List.of(value), null));
+        confirmReplica();
+        return (StoreAns) answerOnClientConnection().orElseThrow(() -> new AssertionError("no answer"));
+    }
+
+    /** Answers the replica store this peer sent to the other peer with a StoreAns. */
+    private void confirmReplica() {
         Sent replica = link.sent.stream().filter(s -> s.message().body() instanceof StoreReq sr && sr.replicaNumber() == 1)
             .findFirst().orElseThrow(() -> new AssertionError("no replica store sent"));
-        assertThat(link.sent.stream().anyMatch(s -> s.target().equals(new LinkTarget.OnConnection(9))))
-            .as("no answer before the replica confirmed").isFalse();
+        assertThat(answerOnClientConnection()).as("no answer before the replica confirmed").isEmpty();
         StoreReq sr = (StoreReq) replica.message().body();
         Message ans = new Message(new ForwardingHeader(ForwardingHeader.overlayId(OVERLAY), 1, 100,
             replica.message().transactionId(), 0, List.of(), List.of(), new byte[0]),
             new StoreAns(List.of(new MessageBody.StoreKindResponse(DICT.id(), sr.kindData().get(0).generationCounter(),
                 List.of()))), List.of());
         peer.onMessage(2, SimNetwork.address(2), ans);
+    }
+
+    private Optional<MessageBody> answerOnClientConnection() {
         return link.sent.stream().filter(s -> s.target().equals(new LinkTarget.OnConnection(9)))
-            .map(s -> (StoreAns) s.message().body()).findFirst().orElseThrow(() -> new AssertionError("no answer"));
+            .map(s -> s.message().body()).findFirst();
     }
 
     @Test
@@ -161,6 +173,31 @@ class StorageRequestTest {
         assertThat(ans.kindResponses().get(0).generationCounter()).isEqualTo(1);
         assertThat(ans.kindResponses().get(0).replicas()).containsExactly(OTHER);
         assertThat(held(MINE)).hasSize(1);
+    }
+
+    @Test
+    void theReplicaStoreGoesOutWhileTheOwnersCommitRunsAndTheAnswerWaitsForBoth() {
+        commits.hold = true;
+        link.sent.clear();
+        peer.onMessage(9, null, store(MINE, 0, 0, List.of(entry("a", "1")), null));
+        assertThat(commits.held).as("the owner's commit is still running").hasSize(1);
+        confirmReplica();
+        assertThat(answerOnClientConnection()).as("no answer before the owner's commit").isEmpty();
+
+        commits.held.get(0).release();
+        assertThat(answerOnClientConnection()).get().isInstanceOf(StoreAns.class);
+    }
+
+    @Test
+    void aFailedOwnerCommitFailsTheStoreThoughItsReplicaConfirmed() {
+        commits.hold = true;
+        link.sent.clear();
+        peer.onMessage(9, null, store(MINE, 0, 0, List.of(entry("a", "1")), null));
+        confirmReplica();
+
+        commits.held.get(0).fail(new OverlayException.Overloaded("storage failure: disk full"));
+        assertThat(errorOf(answerOnClientConnection().orElseThrow(() -> new AssertionError("no answer"))))
+            .isEqualTo(ErrorCode.IN_PROGRESS);
     }
 
     @Test

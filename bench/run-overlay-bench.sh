@@ -32,7 +32,8 @@ admin_token=$(printf "bench-admin-%016d" $$)
 
 test_classpath() {
   "${mvn[@]}" -o -pl peer-service test-compile >&2
-  if [[ ! -s peer-service/target/bench.classpath ]]; then
+  if [[ ! -s peer-service/target/bench.classpath || peer-service/pom.xml -nt peer-service/target/bench.classpath
+        || pom.xml -nt peer-service/target/bench.classpath ]]; then
     "${mvn[@]}" -pl peer-service dependency:build-classpath -Dmdep.includeScope=test \
       -Dmdep.outputFile=target/bench.classpath >&2
   fi

@@ -56,6 +56,13 @@ public interface LocalStorage {
     /** Merges copies from another peer by the RELOAD rules; completes with how many slots changed. */
     CompletableFuture<Integer> merge(List<Slot> slots);
 
+    /**
+     * Removes the slots of a list that are still as they were handed over (same key, generation
+     * and elements), once the peer that should hold them has merged them; a slot changed since is
+     * kept. Completes with how many were removed.
+     */
+    CompletableFuture<Integer> forget(List<Slot> handedOver);
+
     /** Every live value of one slot (§7.4.2). */
     CompletableFuture<List<StoredValue>> fetch(SlotKey key);
 

@@ -138,6 +138,28 @@ public final class SlotStore {
         return changed;
     }
 
+    /**
+     * Removes each slot of the list whose copy here is the same (same {@link SlotHash}), both
+     * without what is due for purging; a copy with nothing live left goes too.
+     *
+     * @return how many slots were removed
+     */
+    public int forget(List<Slot> handedOver, long now) {
+        int removed = 0;
+        for (Slot s : handedOver) {
+            Optional<Slot> held = read(s.key());
+            if (held.isEmpty()) {
+                continue;
+            }
+            Optional<Long> mine = rules.purge(held.get(), now).map(SlotHash::of);
+            if (mine.isEmpty() || mine.equals(rules.purge(s, now).map(SlotHash::of))) {
+                batch.put(s.key(), Optional.empty());
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     public List<StoredValue> fetch(SlotKey key, long now) {
         KindSpec spec = spec(key.kindId());
         return rules.live(read(key), spec.kind().model(), now);

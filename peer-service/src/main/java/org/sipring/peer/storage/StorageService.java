@@ -119,6 +119,11 @@ public final class StorageService implements LocalStorage, AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<Integer> forget(List<Slot> handedOver) {
+        return submit(s -> s.forget(handedOver, clock.millis()));
+    }
+
+    @Override
     public CompletableFuture<List<StoredValue>> fetch(SlotKey key) {
         return submit(s -> s.fetch(key, clock.millis()));
     }

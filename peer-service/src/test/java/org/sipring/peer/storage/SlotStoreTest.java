@@ -374,6 +374,35 @@ class SlotStoreTest {
             assertThat(namesOf(onDisk(DICT_KEY))).containsExactly("b");
             assertThat(store.merge(List.of(slot(DICT_KEY, 1, element("c", NOW - 20_000, 10, "gone"))), NOW)).isZero();
         }
+
+        @Test
+        void forgetRemovesOnlySlotsStillAsHandedOver() {
+            SlotKey same = key(rid(0x10, 1), DICT);
+            SlotKey changed = key(rid(0x20, 2), DICT);
+            SlotKey expired = key(rid(0x30, 3), DICT);
+            SlotKey absent = key(rid(0x40, 4), DICT);
+            store.merge(List.of(
+                slot(same, 1, element("a", NOW - 50_000, 3600, "1")),
+                slot(changed, 1, element("a", NOW - 50_000, 3600, "1")),
+                slot(expired, 1, element("a", NOW - 50_000, 10, "1"))), NOW - 50_000);
+            store.commit();
+            List<Slot> handedOver = store.scan(wholeRing(), null, 10, Integer.MAX_VALUE, NOW - 50_000);
+            assertThat(handedOver).hasSize(3);
+            // written after the hand-over: a newer element in one slot
+            store.merge(List.of(slot(changed, 2, element("b", NOW + 1, 60, "2"))), NOW + 1);
+            store.commit();
+
+            List<Slot> withAbsent = new ArrayList<>(handedOver);
+            withAbsent.add(slot(absent, 1, element("a", NOW, 60, "1")));
+            int removed = store.forget(withAbsent, NOW + 2);
+            store.commit();
+
+            assertThat(removed).as("the unchanged slot and the one with nothing live left").isEqualTo(2);
+            assertThat(disk.read(same)).isEmpty();
+            assertThat(disk.read(expired)).isEmpty();
+            assertThat(namesOf(onDisk(changed))).containsExactly("a", "b");
+            assertThat(disk.stats().slots()).isEqualTo(1);
+        }
     }
 
     @Nested

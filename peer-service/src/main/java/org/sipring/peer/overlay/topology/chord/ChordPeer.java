@@ -383,13 +383,27 @@ public final class ChordPeer {
      * predecessor, self] by its view (§10.4); the whole ring in a ring of three peers or fewer.
      */
     public IdInterval heldRange() {
+        return rangesUpTo(1 + Replicator.REPLICAS);
+    }
+
+    /**
+     * What this peer keeps: the range it holds and one more predecessor's range of slack, (fourth
+     * predecessor, self], so a view that is briefly wrong never drops a copy it should hold.
+     * Slots outside it are stray copies (left behind by joins, partitions and restarts).
+     */
+    IdInterval keptRange() {
+        return rangesUpTo(2 + Replicator.REPLICAS);
+    }
+
+    /** (n-th predecessor, self] by this peer's view; the whole ring when it knows n peers or fewer. */
+    private IdInterval rangesUpTo(int n) {
         java.util.NavigableSet<NodeId> alive = view.aliveIds();
         NodeId cur = self;
         int others = alive.contains(self) ? alive.size() - 1 : alive.size();
-        if (others < 1 + Replicator.REPLICAS) {
+        if (others < n) {
             return IdInterval.openClosed(self, self);
         }
-        for (int i = 0; i < 1 + Replicator.REPLICAS; i++) {
+        for (int i = 0; i < n; i++) {
             NodeId lower = alive.lower(cur);
             cur = lower != null ? lower : alive.last();
         }

@@ -45,7 +45,9 @@ import org.sipring.peer.overlay.message.MessageBody.SyncReq;
  *       replicas and pulls and pushes the arcs that differ, which also recreates missing copies
  *       (the first repair after a change waits the grace period);</li>
  *   <li>hand-over: a peer whose range shrank (peers back after a healed partition) compares
- *       digests of the lost arc with its owners now and pushes the arcs that differ.</li>
+ *       digests of the lost arc with its owners now and pushes the arcs that differ;</li>
+ *   <li>stray copies: slots outside the range a peer keeps go to their owners and are dropped
+ *       ({@link StrayCopies}).</li>
  * </ul>
  * Driver-thread only; one batch in flight per transfer is the flow control, and transfers wait a
  * pause between batches so foreground requests keep their latency.
@@ -86,6 +88,7 @@ public final class RangeSync {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.at != b.at
         ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
     private final Map<NodeId, Mirror> mirrors = new HashMap<>();
+    private final StrayCopies strays;
     private long timerSeq;
     private long now;
     private long nextRepair = Long.MAX_VALUE;
@@ -108,6 +111,7 @@ public final class RangeSync {
         this.storage = storage;
         this.driver = driver;
         this.settings = settings;
+        this.strays = new StrayCopies(storage, driver, settings);
     }
 
     Progress progress() {
@@ -299,12 +303,13 @@ public final class RangeSync {
             split(peer, arc, parts);
         }
         lost.clear();
-        if (n == 0 && parts.isEmpty()) {
+        boolean strayRound = strays.due(peer);
+        if (n == 0 && parts.isEmpty() && !strayRound) {
             return;
         }
         repairing = true;
         long settled = now - settings.settleMillis();
-        int[] left = {n + parts.size()};
+        int[] left = {n + parts.size() + (strayRound ? 1 : 0)};
         Runnable oneDone = () -> {
             if (--left[0] == 0) {
                 repairing = false;
@@ -322,6 +327,18 @@ public final class RangeSync {
                 }
                 oneDone.run();
             });
+        }
+        if (strayRound) {
+            strays.handOver(peer, this::paced, oneDone);
+        }
+    }
+
+    /** Runs the next step of a transfer now, or after the pause that keeps transfers at the migration rate. */
+    private void paced(Runnable next) {
+        if (settings.batchPauseMillis() > 0) {
+            later(settings.batchPauseMillis(), next);
+        } else {
+            next.run();
         }
     }
 
@@ -499,14 +516,6 @@ public final class RangeSync {
                 peer.requestDirect(other, address, body, what, cb);
             } else {
                 peer.request(List.of(new Destination.Node(other)), body, what, cb);
-            }
-        }
-
-        private void paced(Runnable next) {
-            if (settings.batchPauseMillis() > 0) {
-                later(settings.batchPauseMillis(), next);
-            } else {
-                next.run();
             }
         }
 

@@ -86,6 +86,11 @@ final class HeldCommitStorage implements LocalStorage {
     }
 
     @Override
+    public CompletableFuture<Integer> forget(List<Slot> handedOver) {
+        return inner.forget(handedOver);
+    }
+
+    @Override
     public CompletableFuture<List<StoredValue>> fetch(SlotKey key) {
         return inner.fetch(key);
     }

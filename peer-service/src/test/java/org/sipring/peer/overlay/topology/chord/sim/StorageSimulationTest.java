@@ -286,11 +286,38 @@ class StorageSimulationTest {
                 fail(prefix() + misplaced.size() + " placement failures, first: "
                     + misplaced.subList(0, Math.min(8, misplaced.size())) + summary());
             }
+            checkNoStrayCopies();
             fetchChecking = false;
             fetchAllThroughRandomPeers("final");
             runChecked(15_000);
             assertNoViolations();
             fetchChecking = true;
+        }
+
+        /**
+         * No live peer keeps a slot outside (its fourth true predecessor, itself], the range it
+         * holds plus one of slack: what joins and partitions left elsewhere went to its owners.
+         */
+        void checkNoStrayCopies() {
+            if (sim.trueRing().size() <= 4) {
+                fail(prefix() + "a ring of 4 peers or fewer keeps everything everywhere: nothing to check");
+            }
+            List<String> strays = new ArrayList<>();
+            int held = 0;
+            for (SimPeer p : sim.livePeers()) {
+                IdInterval kept = IdInterval.openClosed(sim.truePredecessors(p.id(), 4).get(3), p.id());
+                for (Slot s : p.storage.scan(IdInterval.openClosed(p.id(), p.id()), null, Integer.MAX_VALUE,
+                    Integer.MAX_VALUE).join()) {
+                    held++;
+                    if (!kept.contains(s.key().resource())) {
+                        strays.add(s.key().resource().shortHex() + " at " + p.id().shortHex() + " (keeps " + kept + ")");
+                    }
+                }
+            }
+            if (held == 0 || !strays.isEmpty()) {
+                fail(prefix() + strays.size() + " stray copies of " + held + " held, first: "
+                    + strays.subList(0, Math.min(8, strays.size())) + summary());
+            }
         }
 
         /** Most writes must get through, or the invariants above would hold vacuously. */

@@ -13,6 +13,7 @@ import org.sipring.peer.overlay.SlotKey;
 import org.sipring.peer.overlay.StoredValue;
 import org.sipring.peer.overlay.id.ResourceId;
 import org.sipring.peer.storage.DataStore;
+import org.sipring.peer.storage.Downtime;
 import org.sipring.peer.app.config.ApiProperties;
 import org.sipring.peer.app.config.OverlayProperties;
 import org.sipring.peer.app.config.PeerSettings;
@@ -101,8 +102,9 @@ public class PeerConfiguration {
     @Bean
     StorageService localStorage(PeerSettings settings, KindRegistry kinds) {
         StorageSettings s = settings.storage();
-        SlotStore store = new SlotStore(BdbDataStore.open(s.bdb()), kinds, Map.of(),
-            new SlotRules(s.tombstoneRetention().toMillis()));
+        BdbDataStore disk = BdbDataStore.open(s.bdb());
+        Downtime.checkAtStart(disk, Clock.systemUTC().millis(), s.tombstoneRetention());
+        SlotStore store = new SlotStore(disk, kinds, Map.of(), new SlotRules(s.tombstoneRetention().toMillis()));
         return StorageService.start(store, Clock.systemUTC(), s.service(), "storage");
     }
 

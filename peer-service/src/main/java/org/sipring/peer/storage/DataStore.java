@@ -3,6 +3,7 @@ package org.sipring.peer.storage;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.sipring.peer.overlay.Slot;
 import org.sipring.peer.overlay.SlotKey;
 import org.sipring.peer.overlay.id.IdInterval;
@@ -34,6 +35,15 @@ public interface DataStore extends AutoCloseable {
 
     /** Keys of slots whose {@link Slot#purgeAt()} is at or before time, earliest first, at most limit. */
     List<SlotKey> duePurge(long time, int limit);
+
+    /**
+     * Records that the store is in service at a time, durably with the store's durability, so a
+     * restart can tell how long it was out of service.
+     */
+    void markAlive(long time);
+
+    /** The last time {@link #markAlive} recorded; empty for a store that never recorded one. */
+    OptionalLong aliveAt();
 
     /** Slots and bytes held, for metrics and the REST API. */
     DataStoreStats stats();

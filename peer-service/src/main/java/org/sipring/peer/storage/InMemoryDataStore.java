@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.sipring.peer.overlay.Slot;
@@ -28,6 +29,7 @@ public final class InMemoryDataStore implements DataStore {
 
     private final TreeMap<SlotKey, Slot> slots = new TreeMap<>();
     private final TreeSet<PurgeEntry> purgeIndex = new TreeSet<>();
+    private OptionalLong aliveAt = OptionalLong.empty();
     private long elements;
     private long bytes;
 
@@ -88,6 +90,16 @@ public final class InMemoryDataStore implements DataStore {
             out.add(e.key());
         }
         return out;
+    }
+
+    @Override
+    public void markAlive(long time) {
+        aliveAt = OptionalLong.of(time);
+    }
+
+    @Override
+    public OptionalLong aliveAt() {
+        return aliveAt;
     }
 
     @Override

@@ -61,6 +61,11 @@ public final class SlotStore {
         batch.put(s.key(), Optional.of(s));
     }
 
+    /** Records that the store is in service (see {@link Downtime}). */
+    public void markAlive(long now) {
+        disk.markAlive(now);
+    }
+
     /** Closes the disk; pending (uncommitted) changes are dropped. */
     public void close() {
         batch.clear();

@@ -25,7 +25,8 @@ import org.sipring.peer.overlay.id.IdInterval;
  * bounded queue, runs up to {@code maxBatch} operations against one batch and commits them in one
  * transaction (group commit), then completes their futures. The overlay's driver thread never
  * waits on a disk; a full queue answers at once with {@link OverlayException.Overloaded}. The same
- * thread runs the expiry sweep from the purge index.
+ * thread runs the expiry sweep from the purge index, and records every minute (and at close) that
+ * the store is in service.
  *
  * <p>{@link #inline} runs each operation at once on the caller's thread, for the deterministic
  * simulator.
@@ -33,6 +34,8 @@ import org.sipring.peer.overlay.id.IdInterval;
 public final class StorageService implements LocalStorage, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(StorageService.class.getName());
+    /** How often the storage thread records that the store is in service (see {@link Downtime}). */
+    static final long ALIVE_MARK_MILLIS = 60_000;
 
     /** Tunables of the storage thread. */
     public record Settings(int queueCapacity, int maxBatch, long sweepIntervalMillis, int sweepLimit) {
@@ -52,6 +55,7 @@ public final class StorageService implements LocalStorage, AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private long nextSweep;
+    private long nextAliveMark;
 
     private StorageService(SlotStore store, Clock clock, Settings settings, boolean threaded, String name) {
         this.store = store;
@@ -260,6 +264,10 @@ public final class StorageService implements LocalStorage, AutoCloseable {
         }
         nextSweep = now + settings.sweepIntervalMillis();
         try {
+            if (now >= nextAliveMark) {
+                nextAliveMark = now + ALIVE_MARK_MILLIS;
+                store.markAlive(now);
+            }
             int n = store.sweep(now, settings.sweepLimit());
             store.commit();
             if (n > 0) {
@@ -292,6 +300,11 @@ public final class StorageService implements LocalStorage, AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        try {
+            store.markAlive(clock.millis());
+        } catch (DataStore.StorageFailure e) {
+            LOG.log(Level.WARNING, "could not record the time in service at close: {0}", e.getMessage());
         }
         store.close();
     }

@@ -271,6 +271,15 @@ public abstract class DataStoreContractTest {
     }
 
     @Test
+    void theLastTimeInServiceReadsBack() {
+        assertThat(store.aliveAt()).isEmpty();
+        store.markAlive(1_700_000_000_000L);
+        store.markAlive(1_700_000_060_000L);
+        assertThat(store.aliveAt()).hasValue(1_700_000_060_000L);
+        assertThat(store.scan(range(ZERO, ZERO), null, 10)).as("not a slot").isEmpty();
+    }
+
+    @Test
     void statsCountSlotsAndElements() {
         assertThat(store.stats().slots()).isZero();
         assertThat(store.stats().elements()).isZero();

@@ -186,6 +186,16 @@ final class StorageFixtures {
         }
 
         @Override
+        public void markAlive(long time) {
+            inner.markAlive(time);
+        }
+
+        @Override
+        public java.util.OptionalLong aliveAt() {
+            return inner.aliveAt();
+        }
+
+        @Override
         public DataStoreStats stats() {
             return inner.stats();
         }

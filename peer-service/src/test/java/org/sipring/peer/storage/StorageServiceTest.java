@@ -407,6 +407,13 @@ class StorageServiceTest {
     }
 
     @Test
+    void closeRecordsTheTimeInService() {
+        StorageService s = start(SETTINGS);
+        s.close();
+        assertThat(disk.aliveAt()).hasValue(NOW);
+    }
+
+    @Test
     void closeOfAnIdleServiceFailsLaterSubmissions() {
         StorageService s = start(SETTINGS);
         s.close();

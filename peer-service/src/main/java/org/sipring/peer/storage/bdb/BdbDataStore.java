@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.sipring.peer.overlay.Slot;
 import org.sipring.peer.overlay.SlotKey;
@@ -41,6 +42,9 @@ public final class BdbDataStore implements DataStore {
 
     static final String SLOTS_DB = "slots";
     static final String PURGE_DB = "purge";
+    /** Facts about the store itself: the last time it was in service. */
+    static final String META_DB = "meta";
+    private static final byte[] ALIVE_AT = "alive-at".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static final String LOG_FILE_SUFFIX = ".jdb";
     private static final byte[] NO_VALUE = new byte[0];
@@ -49,16 +53,19 @@ public final class BdbDataStore implements DataStore {
     private final Environment environment;
     private final Database slots;
     private final Database purge;
+    private final Database meta;
     private final LogFlusher flusher;
     private long slotCount;
     private long elementCount;
     private boolean closed;
 
-    private BdbDataStore(BdbSettings settings, Environment environment, Database slots, Database purge) {
+    private BdbDataStore(BdbSettings settings, Environment environment, Database slots, Database purge,
+                         Database meta) {
         this.settings = settings;
         this.environment = environment;
         this.slots = slots;
         this.purge = purge;
+        this.meta = meta;
         countSlots();
         this.flusher = settings.backgroundFlush() ? new LogFlusher(environment, settings.flushInterval()) : null;
     }
@@ -73,14 +80,16 @@ public final class BdbDataStore implements DataStore {
         Environment env = null;
         Database slots = null;
         Database purge = null;
+        Database meta = null;
         try {
             env = new Environment(settings.dir().toFile(), environmentConfig(settings));
             DatabaseConfig dbConfig = new DatabaseConfig().setAllowCreate(true).setTransactional(true);
             slots = env.openDatabase(null, SLOTS_DB, dbConfig);
             purge = env.openDatabase(null, PURGE_DB, dbConfig);
-            return new BdbDataStore(settings, env, slots, purge);
+            meta = env.openDatabase(null, META_DB, dbConfig);
+            return new BdbDataStore(settings, env, slots, purge, meta);
         } catch (DatabaseException | IllegalArgumentException | IllegalStateException | StorageFailure e) {
-            RuntimeException alsoFailed = closeAll(slots, purge, env);
+            RuntimeException alsoFailed = closeAll(meta, slots, purge, env);
             if (alsoFailed != null) {
                 e.addSuppressed(alsoFailed);
             }
@@ -265,6 +274,32 @@ public final class BdbDataStore implements DataStore {
      * environment's own log-size statistic only moves at checkpoints).
      */
     @Override
+    public void markAlive(long time) {
+        checkOpen();
+        byte[] v = java.nio.ByteBuffer.allocate(Long.BYTES).putLong(time).array();
+        try {
+            meta.put(null, new DatabaseEntry(ALIVE_AT), new DatabaseEntry(v));
+        } catch (DatabaseException e) {
+            throw new StorageFailure("recording the time in service failed", e);
+        }
+    }
+
+    @Override
+    public OptionalLong aliveAt() {
+        checkOpen();
+        DatabaseEntry v = new DatabaseEntry();
+        try {
+            if (meta.get(null, new DatabaseEntry(ALIVE_AT), v, LockMode.READ_UNCOMMITTED) != OperationStatus.SUCCESS
+                || v.getSize() != Long.BYTES) {
+                return OptionalLong.empty();
+            }
+        } catch (DatabaseException e) {
+            throw new StorageFailure("reading the time in service failed", e);
+        }
+        return OptionalLong.of(java.nio.ByteBuffer.wrap(bytes(v)).getLong());
+    }
+
+    @Override
     public DataStoreStats stats() {
         checkOpen();
         return new DataStoreStats(slotCount, elementCount, logBytes());
@@ -303,7 +338,7 @@ public final class BdbDataStore implements DataStore {
         if (flusher != null) {
             flusher.close();
         }
-        RuntimeException failure = closeAll(slots, purge, environment);
+        RuntimeException failure = closeAll(meta, slots, purge, environment);
         if (failure != null) {
             throw new StorageFailure("closing the store in " + settings.dir() + " failed", failure);
         }

@@ -65,6 +65,17 @@ class BdbDataStoreTest {
     }
 
     @Test
+    void theTimeInServiceSurvivesCloseAndReopen() {
+        try (BdbDataStore store = BdbDataStore.open(TestStores.small(dir))) {
+            store.markAlive(1_700_000_000_000L);
+        }
+        try (BdbDataStore store = BdbDataStore.open(TestStores.small(dir))) {
+            assertThat(store.aliveAt()).hasValue(1_700_000_000_000L);
+            assertThat(store.stats().slots()).as("the record is not a slot").isZero();
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndTheClosedStoreRefusesWork() {
         BdbDataStore store = BdbDataStore.open(TestStores.small(dir));
         store.close();

@@ -2,16 +2,12 @@ package org.sipring.peer.overlay.topology.chord;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.sipring.peer.overlay.Element;
-import org.sipring.peer.overlay.Kind;
+import org.sipring.peer.overlay.ForwardingLocalStorage;
 import org.sipring.peer.overlay.LocalStorage;
-import org.sipring.peer.overlay.Slot;
 import org.sipring.peer.overlay.SlotKey;
 import org.sipring.peer.overlay.StoredValue;
-import org.sipring.peer.overlay.id.IdInterval;
 
 /**
  * A {@link LocalStorage} that passes everything to another one, except that while {@link #hold}
@@ -19,7 +15,7 @@ import org.sipring.peer.overlay.id.IdInterval;
  * reported as decided at once) until the test completes or fails it: an owner's commit that is
  * still running.
  */
-final class HeldCommitStorage implements LocalStorage {
+final class HeldCommitStorage extends ForwardingLocalStorage {
 
     /** One commit outcome kept back: the real one, and the one the caller sees. */
     record Held(CompletableFuture<SlotChange> real, CompletableFuture<SlotChange> seen) {
@@ -40,13 +36,12 @@ final class HeldCommitStorage implements LocalStorage {
         }
     }
 
-    private final LocalStorage inner;
     /** The held commit outcomes, oldest first. */
     final List<Held> held = new ArrayList<>();
     boolean hold;
 
     HeldCommitStorage(LocalStorage inner) {
-        this.inner = inner;
+        super(inner);
     }
 
     private CompletableFuture<SlotChange> maybeHold(CompletableFuture<SlotChange> committed) {
@@ -59,11 +54,6 @@ final class HeldCommitStorage implements LocalStorage {
     }
 
     @Override
-    public Optional<Kind> kind(long kindId) {
-        return inner.kind(kindId);
-    }
-
-    @Override
     public CompletableFuture<SlotChange> store(SlotKey key, long expectedGeneration, List<StoredValue> values,
                                                Consumer<SlotChange> applied) {
         return maybeHold(inner.store(key, expectedGeneration, values, applied));
@@ -73,35 +63,5 @@ final class HeldCommitStorage implements LocalStorage {
     public CompletableFuture<SlotChange> update(SlotKey key, String procedure, byte[] argument,
                                                 Consumer<SlotChange> applied) {
         return maybeHold(inner.update(key, procedure, argument, applied));
-    }
-
-    @Override
-    public CompletableFuture<Void> storeReplica(SlotKey key, long generation, List<Element> elements) {
-        return inner.storeReplica(key, generation, elements);
-    }
-
-    @Override
-    public CompletableFuture<Integer> merge(List<Slot> slots) {
-        return inner.merge(slots);
-    }
-
-    @Override
-    public CompletableFuture<Integer> forget(List<Slot> handedOver) {
-        return inner.forget(handedOver);
-    }
-
-    @Override
-    public CompletableFuture<List<StoredValue>> fetch(SlotKey key) {
-        return inner.fetch(key);
-    }
-
-    @Override
-    public CompletableFuture<List<Slot>> scan(IdInterval range, SlotKey after, int maxSlots, int maxBytes) {
-        return inner.scan(range, after, maxSlots, maxBytes);
-    }
-
-    @Override
-    public CompletableFuture<RangeDigest> digest(IdInterval range, int buckets, long settledBefore) {
-        return inner.digest(range, buckets, settledBefore);
     }
 }

@@ -23,6 +23,9 @@ public record Binding(String contact, int qMillis, long expiresAt, String callId
     public Binding {
         Objects.requireNonNull(contact, "contact");
         Objects.requireNonNull(callId, "callId");
+        if (qMillis < 0 || qMillis > 1000 || regId < 0) {
+            throw new IllegalArgumentException("q out of 0..1000 or negative reg-id");
+        }
         path = List.copyOf(path);
     }
 

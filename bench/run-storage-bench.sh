@@ -18,13 +18,8 @@
 # Nothing here runs during ./mvnw verify.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-run=$root/bench/run
-jar=$root/peer-service/target/peer-service.jar
-ip_base=${BENCH_IP_BASE:-41}
-overlay_port=${BENCH_OVERLAY_PORT:-16084}
-api_port=${BENCH_API_PORT:-18080}
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 clients=${CLIENTS:-16 64}
 durabilities=${DURABILITIES:-write-no-sync sync no-sync}
 keys=${KEYS:-20000}
@@ -37,26 +32,6 @@ footprint_caches=${FOOTPRINT_CACHES_MB:-64 1024}
 repair_values=${REPAIR_VALUES:-20000}
 repair_graces=${REPAIR_GRACES:-30 3}
 repair_trials=${REPAIR_TRIALS:-3}
-: "${JAVA_OPTS:=-Xmx128m -Xss512k -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m -XX:+ExitOnOutOfMemoryError}"
-mvn=("$root/mvnw" -B -q)
-read_token=$(printf "bench-read-%016d" $$)
-admin_token=$(printf "bench-admin-%016d" $$)
-
-# ---------------------------------------------------------------- builds
-
-test_classpath() {
-  "${mvn[@]}" -o -pl peer-service test-compile >&2
-  if [[ ! -s peer-service/target/bench.classpath || peer-service/pom.xml -nt peer-service/target/bench.classpath
-        || pom.xml -nt peer-service/target/bench.classpath ]]; then
-    "${mvn[@]}" -pl peer-service dependency:build-classpath -Dmdep.includeScope=test \
-      -Dmdep.outputFile=target/bench.classpath >&2
-  fi
-  echo "peer-service/target/test-classes:peer-service/target/classes:$(cat peer-service/target/bench.classpath)"
-}
-
-build_jar() {
-  "${mvn[@]}" -o -pl peer-service package -DskipTests >&2
-}
 
 # ---------------------------------------------------------------- in-JVM peers
 
@@ -105,55 +80,6 @@ footprint() {
 
 # ---------------------------------------------------------------- peer processes
 
-ip() { echo "127.0.0.$((ip_base + $1 - 1))"; }
-
-state() { # state N
-  curl -fsS --max-time 2 -H "Authorization: Bearer $read_token" "http://$(ip "$1"):$api_port/api/v1/peer" 2>/dev/null \
-    | grep -o '"state":"[A-Z_]*"' | cut -d'"' -f4 || true
-}
-
-start_peer() { # start_peer N BOOTSTRAP [EXTRA ARGS...]
-  local n=$1 bootstrap=$2
-  shift 2
-  rm -rf "$run/peer$n"
-  mkdir -p "$run/peer$n"
-  # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-  PEER_API_ADMIN_TOKEN=$admin_token PEER_API_READ_TOKEN=$read_token nohup java $JAVA_OPTS -jar "$jar" \
-    --peer.overlay.name=bench.sipring \
-    --peer.overlay.listen="$(ip "$n"):$overlay_port" \
-    --peer.overlay.bootstrap="$bootstrap" \
-    --peer.overlay.tls.enabled=false \
-    --peer.storage.dir="$run/peer$n" \
-    --server.address="$(ip "$n")" --server.port="$api_port" \
-    "$@" >"$run/peer$n.log" 2>&1 </dev/null &
-  echo $! >"$run/peer$n.pid"
-}
-
-wait_active() { # wait_active N
-  local n=$1 deadline=$((SECONDS + 120))
-  until [[ $(state "$n") == ACTIVE ]]; do
-    kill -0 "$(cat "$run/peer$n.pid")" 2>/dev/null || { echo "peer$n exited; see $run/peer$n.log" >&2; return 1; }
-    ((SECONDS < deadline)) || { echo "peer$n not ACTIVE after 120 s" >&2; return 1; }
-    sleep 0.2
-  done
-}
-
-stop_peer() { # graceful stop of a peer this script started (a killed one is only forgotten)
-  local n=$1 pid
-  [[ -s $run/peer$n.pid ]] || return 0
-  pid=$(cat "$run/peer$n.pid")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
-    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$run/peer$n.pid"
-}
-
-stop_all() {
-  for n in 1 2 3 4 5; do stop_peer "$n"; done
-}
-
 repair() {
   local cp grace trial victim n
   cp=$(test_classpath)
@@ -163,10 +89,10 @@ repair() {
   for grace in $repair_graces; do
     for trial in $(seq 1 "$repair_trials"); do
       start_peer 1 "" --peer.storage.repair-grace="${grace}s"
-      wait_active 1
+      wait_active 1 >/dev/null
       for n in 2 3 4 5; do
         start_peer "$n" "$(ip 1):$overlay_port" --peer.storage.repair-grace="${grace}s"
-        wait_active "$n"
+        wait_active "$n" >/dev/null
       done
       victim=$((2 + (trial - 1) % 4))
       echo "repair-grace ${grace}s, trial $trial: SIGKILL of peer$victim" >&2

@@ -1,12 +1,8 @@
 package org.sipring.peer.sip;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,77 +21,45 @@ public final class BindingCodec {
     }
 
     public static byte[] encode(Binding b) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
-            out.writeUTF(b.contact());
-            out.writeShort(b.qMillis());
-            out.writeLong(b.expiresAt());
-            out.writeUTF(b.callId());
-            out.writeLong(b.cseq());
-            if (b.path().size() > 0xffff) {
-                throw new IllegalArgumentException("more than 65535 Path values");
-            }
-            out.writeShort(b.path().size());
-            for (String p : b.path()) {
-                out.writeUTF(p);
-            }
-            out.writeBoolean(b.instanceId() != null);
-            if (b.instanceId() != null) {
-                out.writeUTF(b.instanceId());
-            }
-            out.writeInt(b.regId());
-            out.writeBoolean(b.flow() != null);
-            if (b.flow() != null) {
-                out.writeUTF(b.flow().transport());
-                out.writeUTF(b.flow().host());
-                out.writeShort(b.flow().port());
-                out.writeUTF(b.flow().peer());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return Wire.encode(out -> write(out, b));
     }
 
     /** @throws MalformedBindingException when the bytes are not exactly one format-1 binding */
     public static Binding decode(byte[] value) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
-            int format = in.readUnsignedByte();
-            if (format != FORMAT) {
-                throw new MalformedBindingException("unknown binding format " + format);
-            }
-            String contact = in.readUTF();
-            int q = in.readUnsignedShort();
-            long expiresAt = in.readLong();
-            String callId = in.readUTF();
-            long cseq = in.readLong();
-            int paths = in.readUnsignedShort();
-            List<String> path = new ArrayList<>(Math.min(paths, 64));
-            for (int i = 0; i < paths; i++) {
-                path.add(in.readUTF());
-            }
-            String instance = readFlag(in) ? in.readUTF() : null;
-            int regId = in.readInt();
-            Flow flow = readFlag(in) ? new Flow(in.readUTF(), in.readUTF(), in.readUnsignedShort(), in.readUTF()) : null;
-            if (in.available() > 0) {
-                throw new MalformedBindingException(in.available() + " bytes after the binding");
-            }
-            return new Binding(contact, q, expiresAt, callId, cseq, path, instance, regId, flow);
-        } catch (IOException e) {
-            throw new MalformedBindingException("truncated or undecodable binding: " + e);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw e instanceof MalformedBindingException m ? m
-                : new MalformedBindingException("invalid binding field: " + e.getMessage());
+        return Wire.decode(value, BindingCodec::read, "binding");
+    }
+
+    static void write(DataOutputStream out, Binding b) throws IOException {
+        out.writeByte(FORMAT);
+        out.writeUTF(b.contact());
+        out.writeShort(b.qMillis());
+        out.writeLong(b.expiresAt());
+        out.writeUTF(b.callId());
+        out.writeLong(b.cseq());
+        Wire.writeStrings(out, b.path());
+        Wire.writeNullable(out, b.instanceId());
+        out.writeInt(b.regId());
+        out.writeBoolean(b.flow() != null);
+        if (b.flow() != null) {
+            Wire.writeFlow(out, b.flow());
         }
     }
 
-    private static boolean readFlag(DataInputStream in) throws IOException {
-        int b = in.readUnsignedByte();
-        if (b > 1) {
-            throw new MalformedBindingException("presence flag " + b);
+    static Binding read(DataInputStream in) throws IOException {
+        int format = in.readUnsignedByte();
+        if (format != FORMAT) {
+            throw new MalformedBindingException("unknown binding format " + format);
         }
-        return b == 1;
+        String contact = in.readUTF();
+        int q = in.readUnsignedShort();
+        long expiresAt = in.readLong();
+        String callId = in.readUTF();
+        long cseq = in.readLong();
+        List<String> path = Wire.readStrings(in);
+        String instance = Wire.readNullable(in);
+        int regId = in.readInt();
+        Flow flow = Wire.readFlag(in) ? Wire.readFlow(in) : null;
+        return new Binding(contact, q, expiresAt, callId, cseq, path, instance, regId, flow);
     }
 
     /** Stored bytes that are not a binding this version can read. */

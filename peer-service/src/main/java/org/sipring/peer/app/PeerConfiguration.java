@@ -2,8 +2,8 @@ package org.sipring.peer.app;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.sipring.peer.admin.ApiTokens;
 import org.sipring.peer.admin.DhtKindCatalog;
@@ -18,7 +18,13 @@ import org.sipring.peer.app.config.ApiProperties;
 import org.sipring.peer.app.config.OverlayProperties;
 import org.sipring.peer.app.config.PeerSettings;
 import org.sipring.peer.app.config.PeerSettingsFactory;
+import org.sipring.peer.app.config.SipProperties;
+import org.sipring.peer.app.config.SipSettingsFactory;
 import org.sipring.peer.app.config.StorageProperties;
+import org.sipring.peer.sip.Registrar;
+import org.sipring.peer.sip.RegistrarPolicy;
+import org.sipring.peer.sip.RegistrarProcedures;
+import org.sipring.peer.sip.Registration;
 import org.sipring.peer.app.config.StorageSettings;
 import org.sipring.peer.app.logging.PeerIdConverter;
 import org.sipring.peer.overlay.link.Link;
@@ -42,7 +48,8 @@ import org.springframework.context.annotation.Configuration;
  * knows about Spring.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({OverlayProperties.class, StorageProperties.class, ApiProperties.class})
+@EnableConfigurationProperties({OverlayProperties.class, StorageProperties.class, ApiProperties.class,
+    SipProperties.class})
 public class PeerConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(PeerConfiguration.class);
@@ -63,9 +70,26 @@ public class PeerConfiguration {
         return settings.tokens();
     }
 
+    /**
+     * The registrar's expiry limits. Every peer needs them, SIP front end or not: any peer may be
+     * responsible for an AOR and run its REGISTER procedure.
+     */
     @Bean
-    KindRegistry kindRegistry(PeerSettings settings) {
-        return new KindRegistry(DhtKinds.specs(settings.storage().maxValues(), settings.storage().maxValueSize()));
+    RegistrarPolicy registrarPolicy(SipProperties sip) {
+        return SipSettingsFactory.policy(sip);
+    }
+
+    @Bean
+    KindRegistry kindRegistry(PeerSettings settings, RegistrarPolicy policy) {
+        List<KindSpec> specs = new ArrayList<>(DhtKinds.specs(settings.storage().maxValues(),
+            settings.storage().maxValueSize()));
+        specs.add(new KindSpec(Registration.KIND, Registration.maxEntries(policy), Registration.MAX_ENTRY_SIZE));
+        return new KindRegistry(specs);
+    }
+
+    @Bean
+    Registrar registrar(OverlayRuntime overlay) {
+        return new Registrar(overlay);
     }
 
     @Bean
@@ -100,11 +124,11 @@ public class PeerConfiguration {
      * after the overlay that depends on it, so no request is cut off mid-write.
      */
     @Bean
-    StorageService localStorage(PeerSettings settings, KindRegistry kinds) {
+    StorageService localStorage(PeerSettings settings, KindRegistry kinds, RegistrarPolicy policy) {
         StorageSettings s = settings.storage();
         BdbDataStore disk = BdbDataStore.open(s.bdb());
         Downtime.checkAtStart(disk, Clock.systemUTC().millis(), s.tombstoneRetention());
-        SlotStore store = new SlotStore(disk, kinds, Map.of(), new SlotRules(s.tombstoneRetention().toMillis()));
+        SlotStore store = new SlotStore(disk, kinds, new RegistrarProcedures(policy).all(), new SlotRules(s.tombstoneRetention().toMillis()));
         return StorageService.start(store, Clock.systemUTC(), s.service(), "storage");
     }
 

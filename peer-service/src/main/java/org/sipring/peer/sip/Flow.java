@@ -8,7 +8,7 @@ import java.util.Objects;
  * through that peer on that flow.
  *
  * @param transport   udp, tcp or tls
- * @param peer        the Node-ID (hex) of the peer that received the REGISTER
+ * @param peer        the SIP address (host:port) of the peer that received the REGISTER and holds the flow
  */
 public record Flow(String transport, String host, int port, String peer) {
     public Flow {

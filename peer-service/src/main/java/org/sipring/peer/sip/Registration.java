@@ -23,6 +23,9 @@ public final class Registration {
 
     static final byte[] CREDENTIALS_KEY = {0};
 
+    /** Bytes one entry may have: a binding with a long Path, or credentials with their nonce uses. */
+    public static final int MAX_ENTRY_SIZE = 16 * 1024;
+
     /** Lifetime of the credentials entry: as long as a uint32 allows; removed explicitly. */
     static final long CREDENTIALS_LIFETIME = 0xffffffffL;
 

@@ -34,7 +34,8 @@ import org.springframework.test.context.bean.override.convention.TestBean;
 @SpringBootTest(classes = PeerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"peer.overlay.listen=127.0.0.1:6084", "peer.overlay.tls.enabled=false",
         "peer.api.admin-token=" + PeerApplicationTest.ADMIN, "peer.api.read-token=" + PeerApplicationTest.READ,
-        "peer.overlay.bootstrap=127.0.0.2:6084,127.0.0.3:6084", "peer.overlay.join-retry-initial=50ms"})
+        "peer.overlay.bootstrap=127.0.0.2:6084,127.0.0.3:6084", "peer.overlay.join-retry-initial=50ms",
+        "peer.sip.listen=127.0.0.1:5261", "peer.sip.domains=example.com", "peer.sip.auth.secret=app-test-nonce-secret-0123"})
 @ExtendWith(OutputCaptureExtension.class)
 class PeerApplicationTest {
 

@@ -40,6 +40,11 @@ class LayeringTest {
     }
 
     @Test
+    void jainSipOnlyInTheSipAdapter() {
+        jainSipOnlyInTheSipAdapter.check(classes);
+    }
+
+    @Test
     void berkeleyDbOnlyInTheStorageAdapter() {
         berkeleyDbOnlyInTheStorageAdapter.check(classes);
     }
@@ -79,6 +84,11 @@ class LayeringTest {
         .that().resideOutsideOfPackages("..app..", "..admin..")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")
         .because("Spring is the composition root and the REST adapter");
+
+    private static final ArchRule jainSipOnlyInTheSipAdapter = noClasses()
+        .that().resideOutsideOfPackages("..sip.jainsip..")
+        .should().dependOnClassesThat().resideInAnyPackage("javax.sip..", "gov.nist..")
+        .because("JAIN-SIP is the SIP adapter's business; the registrar rules are plain Java");
 
     private static final ArchRule berkeleyDbOnlyInTheStorageAdapter = noClasses()
         .that().resideOutsideOfPackages("..storage.bdb..")

@@ -35,6 +35,7 @@ public final class PeerProcess {
 
     public static final String ADMIN_TOKEN = "it-admin-token-0123456789abcdef";
     public static final String READ_TOKEN = "it-read-token-0123456789abcdef";
+    public static final String SIP_SECRET = "it-sip-nonce-secret-0123456789abcdef";
 
     private static final ObjectMapper JSON = new ObjectMapper()
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -58,7 +59,8 @@ public final class PeerProcess {
 
     /**
      * Starts a peer. Its admin API listens on {@code host:apiPort}; its overlay on
-     * {@code host:overlayPort} unless {@code args} name another {@code --peer.overlay.listen}.
+     * {@code host:overlayPort} unless {@code args} name another {@code --peer.overlay.listen}. SIP
+     * is off unless {@code args} set some {@code --peer.sip.*}; the nonce secret is always given.
      */
     public static PeerProcess start(Path jar, String name, String host, int overlayPort, int apiPort, Path log,
                                     List<String> args) {
@@ -70,6 +72,9 @@ public final class PeerProcess {
         if (args.stream().noneMatch(a -> a.startsWith("--peer.overlay.listen="))) {
             command.add("--peer.overlay.listen=" + host + ":" + overlayPort);
         }
+        if (args.stream().noneMatch(a -> a.startsWith("--peer.sip."))) {
+            command.add("--peer.sip.enabled=false");
+        }
         command.add("--server.address=" + host);
         command.add("--server.port=" + apiPort);
         command.addAll(args);
@@ -78,6 +83,7 @@ public final class PeerProcess {
         Map<String, String> env = pb.environment();
         env.put("PEER_API_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("PEER_API_READ_TOKEN", READ_TOKEN);
+        env.put("PEER_SIP_AUTH_SECRET", SIP_SECRET);
         env.remove("JAVA_TOOL_OPTIONS");
         try {
             Files.createDirectories(log.getParent());

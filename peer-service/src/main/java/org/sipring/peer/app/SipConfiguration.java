@@ -1,0 +1,39 @@
+package org.sipring.peer.app;
+
+import java.security.SecureRandom;
+import org.sipring.peer.app.config.PeerSettings;
+import org.sipring.peer.app.config.SipProperties;
+import org.sipring.peer.app.config.SipSettingsFactory;
+import org.sipring.peer.sip.NonceAuthority;
+import org.sipring.peer.sip.Registrar;
+import org.sipring.peer.sip.SipSettings;
+import org.sipring.peer.sip.jainsip.SipServer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The SIP front end ({@code peer.sip.enabled}, on by default): settings, nonces and the JAIN-SIP
+ * server. It listens from start-up and answers 503 until the peer has joined; Spring closes it
+ * before the overlay it uses.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(prefix = "peer.sip", name = "enabled", havingValue = "true", matchIfMissing = true)
+public class SipConfiguration {
+
+    @Bean
+    SipSettings sipSettings(SipProperties sip, PeerSettings peer) {
+        return SipSettingsFactory.build(sip, peer.link().listen()).orElseThrow();
+    }
+
+    @Bean
+    NonceAuthority nonceAuthority(SipSettings sip) {
+        byte[] secret = sip.authEnabled() ? sip.authSecret() : new SecureRandom().generateSeed(32);
+        return new NonceAuthority(secret, sip.nonceLifetime().toMillis(), new SecureRandom());
+    }
+
+    @Bean(destroyMethod = "close")
+    SipServer sipServer(SipSettings sip, Registrar registrar, NonceAuthority nonces) {
+        return SipServer.start(sip, registrar, nonces);
+    }
+}

@@ -1,0 +1,109 @@
+package org.sipring.peer.app.config;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.sipring.peer.overlay.PeerAddress;
+import org.sipring.peer.sip.Aor;
+import org.sipring.peer.sip.RegistrarPolicy;
+import org.sipring.peer.sip.SipSettings;
+
+/**
+ * Turns {@code peer.sip.*} into {@link SipSettings}, once; every problem is an
+ * {@link InvalidPropertyException} naming the property.
+ */
+public final class SipSettingsFactory {
+
+    static final int DEFAULT_PORT = 5060;
+    static final int MIN_SECRET_LENGTH = 16;
+
+    private SipSettingsFactory() {
+    }
+
+    /** @return empty when SIP is disabled */
+    public static Optional<SipSettings> build(SipProperties p, PeerAddress overlayListen) {
+        if (!p.isEnabled()) {
+            return Optional.empty();
+        }
+        PeerAddress listen = p.getListen() == null || p.getListen().isBlank()
+            ? new PeerAddress(overlayListen.ip(), DEFAULT_PORT)
+            : address(p.getListen());
+        if (listen.ip().isAnyLocalAddress()) {
+            throw new InvalidPropertyException("peer.sip.listen",
+                "'" + p.getListen().trim() + "' is a wildcard address; give the address user agents and peers reach");
+        }
+        Set<String> domains = domains(p);
+        byte[] secret = new byte[0];
+        if (p.getAuth().isEnabled()) {
+            String s = p.getAuth().getSecret();
+            if (s == null || s.isBlank()) {
+                throw new InvalidPropertyException("peer.sip.auth.secret",
+                    "is required with digest authentication on (the same on every peer); or set peer.sip.auth.enabled=false");
+            }
+            secret = s.getBytes(StandardCharsets.UTF_8);
+            if (secret.length < MIN_SECRET_LENGTH) {
+                throw new InvalidPropertyException("peer.sip.auth.secret", "needs at least " + MIN_SECRET_LENGTH + " bytes");
+            }
+        }
+        Duration nonceLifetime = p.getAuth().getNonceLifetime();
+        if (nonceLifetime == null || nonceLifetime.toSeconds() < 10) {
+            throw new InvalidPropertyException("peer.sip.auth.nonce-lifetime", "must be at least 10s");
+        }
+        RegistrarPolicy policy = policy(p);
+        if (p.getThreads() < 1 || p.getThreads() > 64) {
+            throw new InvalidPropertyException("peer.sip.threads", "must be 1 to 64");
+        }
+        long maxMessage = p.getMaxMessageSize() == null ? -1 : p.getMaxMessageSize().toBytes();
+        if (maxMessage < 1024 || maxMessage > 1 << 20) {
+            throw new InvalidPropertyException("peer.sip.max-message-size", "must be 1KB to 1MB");
+        }
+        Duration flowTimer = p.getFlowTimer();
+        if (flowTimer == null || flowTimer.toSeconds() < 10) {
+            throw new InvalidPropertyException("peer.sip.flow-timer", "must be at least 10s");
+        }
+        return Optional.of(new SipSettings(listen.ip().getHostAddress(), listen.port(), domains, p.getAuth().isEnabled(),
+            secret, nonceLifetime, policy, p.getThreads(), (int) maxMessage, (int) flowTimer.toSeconds()));
+    }
+
+    /** The expiry limits and contacts per AOR, which every peer needs, SIP enabled or not. */
+    public static RegistrarPolicy policy(SipProperties p) {
+        try {
+            return new RegistrarPolicy(p.getMinExpires(), p.getMaxExpires(), p.getDefaultExpires(), p.getMaxContacts());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPropertyException("peer.sip.min-expires/default-expires/max-expires/max-contacts",
+                e.getMessage());
+        }
+    }
+
+    private static PeerAddress address(String text) {
+        try {
+            return PeerAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPropertyException("peer.sip.listen", e.getMessage());
+        }
+    }
+
+    private static Set<String> domains(SipProperties p) {
+        Set<String> domains = new LinkedHashSet<>();
+        for (String d : p.getDomains()) {
+            if (d == null || d.isBlank()) {
+                continue;
+            }
+            String domain = d.trim().toLowerCase(Locale.ROOT);
+            try {
+                Aor.parse("sip:check@" + domain);
+            } catch (Aor.InvalidAorException e) {
+                throw new InvalidPropertyException("peer.sip.domains", "'" + d.trim() + "' is not a host name or address");
+            }
+            domains.add(domain);
+        }
+        if (domains.isEmpty()) {
+            throw new InvalidPropertyException("peer.sip.domains",
+                "is required: the SIP domains this overlay serves, comma-separated (or peer.sip.enabled=false)");
+        }
+        return domains;
+    }
+}

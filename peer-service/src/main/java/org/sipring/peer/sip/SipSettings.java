@@ -1,0 +1,46 @@
+package org.sipring.peer.sip;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The SIP service's settings, built once from {@code peer.sip.*}.
+ *
+ * @param host           address the UDP and TCP listening points bind and Via/Record-Route name
+ * @param port           their port
+ * @param domains        the domains served (lower case); requests for others are refused
+ * @param authEnabled    digest authentication of REGISTER (RFC 3261 §22)
+ * @param authSecret     the overlay-wide nonce key (only with auth)
+ * @param nonceLifetime  how long a nonce is accepted before it is stale
+ * @param policy         expiry limits and contacts per AOR
+ * @param threads        the bounded pool that runs the SIP listener
+ * @param maxMessageSize largest SIP message accepted on a stream transport
+ * @param flowTimer      seconds between keep-alives a UA of an RFC 5626 flow is asked for (Flow-Timer)
+ */
+public record SipSettings(String host, int port, Set<String> domains, boolean authEnabled, byte[] authSecret,
+                          Duration nonceLifetime, RegistrarPolicy policy, int threads, int maxMessageSize,
+                          int flowTimer) {
+    public SipSettings {
+        Objects.requireNonNull(host, "host");
+        domains = Set.copyOf(domains);
+        authSecret = authSecret == null ? new byte[0] : authSecret.clone();
+        Objects.requireNonNull(nonceLifetime, "nonceLifetime");
+        Objects.requireNonNull(policy, "policy");
+    }
+
+    @Override
+    public byte[] authSecret() {
+        return authSecret.clone();
+    }
+
+    /** host:port, as peers' flows name this one. */
+    public String address() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return "SipSettings[" + address() + ", domains " + domains + ", auth " + (authEnabled ? "on" : "off") + "]";
+    }
+}

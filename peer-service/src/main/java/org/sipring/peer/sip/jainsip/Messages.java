@@ -1,0 +1,133 @@
+package org.sipring.peer.sip.jainsip;
+
+import java.text.ParseException;
+import java.util.Calendar;
+import java.util.List;
+import java.util.TimeZone;
+import javax.sip.InvalidArgumentException;
+import javax.sip.address.AddressFactory;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.sipring.peer.sip.Binding;
+import org.sipring.peer.sip.SipSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds and sends the peer's responses; every response passes through {@link #send}. */
+final class Messages {
+
+    private static final Logger log = LoggerFactory.getLogger(Messages.class);
+
+    static final String ALLOW = "REGISTER, OPTIONS, INVITE, ACK, BYE, CANCEL, MESSAGE, SUBSCRIBE, NOTIFY, REFER, INFO, UPDATE, PRACK";
+    static final String SUPPORTED = "path, outbound";
+
+    private final MessageFactory messageFactory;
+    private final HeaderFactory headers;
+    private final AddressFactory addresses;
+    private final SipSettings settings;
+    private final SipCounters counters;
+
+    Messages(MessageFactory messageFactory, HeaderFactory headers, AddressFactory addresses, SipSettings settings,
+             SipCounters counters) {
+        this.messageFactory = messageFactory;
+        this.headers = headers;
+        this.addresses = addresses;
+        this.settings = settings;
+        this.counters = counters;
+    }
+
+    HeaderFactory headers() {
+        return headers;
+    }
+
+    AddressFactory addresses() {
+        return addresses;
+    }
+
+    /** A response with a To tag when the status is final (RFC 3261 §8.2.6.2). */
+    Response response(Request request, int status) {
+        try {
+            Response r = messageFactory.createResponse(status, request);
+            ToHeader to = (ToHeader) r.getHeader(ToHeader.NAME);
+            if (status >= 200 && to != null && to.getTag() == null) {
+                to.setTag(Integer.toHexString(Long.hashCode(System.nanoTime()) ^ request.hashCode()));
+            }
+            r.setHeader(headers.createServerHeader(List.of("sipring")));
+            return r;
+        } catch (ParseException e) {
+            throw new IllegalStateException("cannot build a " + status + " response", e);
+        }
+    }
+
+    Response response(Request request, int status, String reason) {
+        Response r = response(request, status);
+        try {
+            r.setReasonPhrase(reason.replaceAll("[\\r\\n]", " "));
+        } catch (ParseException e) {
+            log.debug("reason phrase '{}' not usable: {}", reason, e.getMessage());
+        }
+        return r;
+    }
+
+    /** 503 with Retry-After (RFC 3261 §21.5.4): the overlay cannot serve this now. */
+    Response unavailable(Request request, String reason, int retryAfterSeconds) {
+        Response r = response(request, Response.SERVICE_UNAVAILABLE, reason);
+        try {
+            r.setHeader(headers.createRetryAfterHeader(retryAfterSeconds));
+        } catch (InvalidArgumentException e) {
+            throw new IllegalArgumentException(e);
+        }
+        return r;
+    }
+
+    Response optionsOk(Request request) {
+        Response r = response(request, Response.OK);
+        try {
+            r.setHeader(headers.createHeader("Allow", ALLOW));
+            r.setHeader(headers.createHeader("Supported", SUPPORTED));
+            r.setHeader(headers.createAcceptHeader("application", "sdp"));
+        } catch (ParseException e) {
+            throw new IllegalStateException(e);
+        }
+        return r;
+    }
+
+    /** The Date header of a registrar's 200 (RFC 3261 §10.3 step 8). */
+    void addDate(Response r) {
+        r.setHeader(headers.createDateHeader(Calendar.getInstance(TimeZone.getTimeZone("GMT"))));
+    }
+
+    ContactHeader contact(Binding b, long now) throws ParseException, InvalidArgumentException {
+        ContactHeader c = headers.createContactHeader(addresses.createAddress(b.contact()));
+        c.setExpires((int) Math.min(Integer.MAX_VALUE, b.remainingSeconds(now)));
+        if (b.qMillis() != 1000) {
+            c.setQValue(b.qMillis() / 1000f);
+        }
+        if (b.instanceId() != null) {
+            c.setParameter("+sip.instance", "\"" + b.instanceId() + "\"");
+        }
+        if (b.regId() > 0) {
+            c.setParameter("reg-id", Integer.toString(b.regId()));
+        }
+        return c;
+    }
+
+    void send(Exchange exchange, Response response) {
+        try {
+            exchange.transaction().sendResponse(response);
+            counters.countAnswered(response.getStatusCode());
+        } catch (Exception e) {
+            counters.countDropped();
+            log.debug("cannot send {} to {}:{}: {}", response.getStatusCode(), exchange.remoteHost(),
+                exchange.remotePort(), e.getMessage());
+        }
+    }
+
+    SipSettings settings() {
+        return settings;
+    }
+}

@@ -1,0 +1,40 @@
+package org.sipring.peer.sip.jainsip;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Requests received by method, responses sent by status class, requests dropped without an answer. */
+public final class SipCounters {
+
+    private final Map<String, LongAdder> received = new ConcurrentHashMap<>();
+    private final Map<Integer, LongAdder> answered = new ConcurrentHashMap<>();
+    private final LongAdder dropped = new LongAdder();
+
+    void countReceived(String method) {
+        received.computeIfAbsent(method.length() > 16 ? "other" : method, m -> new LongAdder()).increment();
+    }
+
+    void countAnswered(int status) {
+        answered.computeIfAbsent(status / 100, c -> new LongAdder()).increment();
+    }
+
+    void countDropped() {
+        dropped.increment();
+    }
+
+    public long received(String method) {
+        LongAdder a = received.get(method);
+        return a == null ? 0 : a.sum();
+    }
+
+    /** @param statusClass 1 to 6 */
+    public long answered(int statusClass) {
+        LongAdder a = answered.get(statusClass);
+        return a == null ? 0 : a.sum();
+    }
+
+    public long dropped() {
+        return dropped.sum();
+    }
+}

@@ -1,0 +1,193 @@
+package org.sipring.peer.sip.jainsip;
+
+import gov.nist.javax.sip.RequestEventExt;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.sipring.peer.sip.NonceAuthority;
+import org.sipring.peer.sip.Registrar;
+import org.sipring.peer.sip.SipSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The peer's SIP front end on JAIN-SIP: UDP and TCP listening points on one address and port,
+ * requests dispatched by method from the stack's bounded listener pool. Nothing here waits for
+ * the overlay: handlers start an overlay operation and answer from its completion, on a small
+ * responder pool so the overlay's thread never writes to a socket.
+ */
+public final class SipServer implements SipListener, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SipServer.class);
+
+    private final SipSettings settings;
+    private final SipStack stack;
+    private final SipProvider provider;
+    private final ThreadPoolExecutor responder;
+    private final Messages messages;
+    private final RegisterHandler register;
+    private final SipCounters counters;
+
+    private SipServer(SipSettings settings, SipStack stack, SipProvider provider, ThreadPoolExecutor responder,
+                      Messages messages, RegisterHandler register, SipCounters counters) {
+        this.settings = settings;
+        this.stack = stack;
+        this.provider = provider;
+        this.responder = responder;
+        this.messages = messages;
+        this.register = register;
+        this.counters = counters;
+    }
+
+    /**
+     * Binds the listening points and starts serving.
+     *
+     * @throws SipStartException naming the address when the stack cannot start
+     */
+    public static SipServer start(SipSettings settings, Registrar registrar, NonceAuthority nonces) {
+        SipStack stack = null;
+        try {
+            stack = SipStackFactory.create(settings);
+            ListeningPoint udp = stack.createListeningPoint(settings.host(), settings.port(), ListeningPoint.UDP);
+            ListeningPoint tcp = stack.createListeningPoint(settings.host(), settings.port(), ListeningPoint.TCP);
+            SipProvider provider = stack.createSipProvider(udp);
+            provider.addListeningPoint(tcp);
+            SipFactory factory = SipFactory.getInstance();
+            SipCounters counters = new SipCounters();
+            Messages messages = new Messages(factory.createMessageFactory(), factory.createHeaderFactory(),
+                factory.createAddressFactory(), settings, counters);
+            ThreadPoolExecutor responder = responderPool();
+            RegisterHandler register = new RegisterHandler(settings, registrar, nonces, messages, responder);
+            SipServer server = new SipServer(settings, stack, provider, responder, messages, register,
+                counters);
+            provider.addSipListener(server);
+            stack.start();
+            log.info("SIP on {} (udp, tcp), domains {}, digest authentication {}", settings.address(), settings.domains(),
+                settings.authEnabled() ? "on" : "off");
+            return server;
+        } catch (Exception e) {
+            if (stack != null) {
+                stack.stop();
+            }
+            throw new SipStartException("cannot listen for SIP on " + settings.address() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ThreadPoolExecutor responderPool() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(20_000),
+            r -> {
+                Thread t = new Thread(r, "sip-responder-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.DiscardOldestPolicy());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    public SipCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        Request request = event.getRequest();
+        String method = request.getMethod();
+        if (Request.ACK.equals(method)) {
+            return;
+        }
+        ServerTransaction tx = event.getServerTransaction();
+        try {
+            if (tx == null) {
+                tx = provider.getNewServerTransaction(request);
+            }
+        } catch (TransactionAlreadyExistsException e) {
+            return;
+        } catch (Exception e) {
+            counters.countDropped();
+            log.debug("no transaction for a {}: {}", method, e.getMessage());
+            return;
+        }
+        counters.countReceived(method);
+        Exchange exchange = new Exchange(tx, request, transport(request), remoteAddress(event), remotePort(event));
+        try {
+            switch (method) {
+                case Request.REGISTER -> register.handle(exchange);
+                case Request.OPTIONS -> messages.send(exchange, messages.optionsOk(request));
+                default -> messages.send(exchange, messages.response(request, Response.NOT_IMPLEMENTED));
+            }
+        } catch (RuntimeException e) {
+            log.warn("{} from {}:{} failed: {}", method, exchange.remoteHost(), exchange.remotePort(), e.toString());
+            messages.send(exchange, messages.response(request, Response.SERVER_INTERNAL_ERROR));
+        }
+    }
+
+    private static String transport(Request r) {
+        javax.sip.header.ViaHeader via = (javax.sip.header.ViaHeader) r.getHeader(javax.sip.header.ViaHeader.NAME);
+        return via == null || via.getTransport() == null ? "udp" : via.getTransport().toLowerCase(Locale.ROOT);
+    }
+
+    private static String remoteAddress(RequestEvent e) {
+        return e instanceof RequestEventExt x ? x.getRemoteIpAddress() : "";
+    }
+
+    private static int remotePort(RequestEvent e) {
+        return e instanceof RequestEventExt x ? x.getRemotePort() : 0;
+    }
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        counters.countDropped();
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent event) {
+        log.debug("SIP I/O error with {}:{} over {}", event.getHost(), event.getPort(), event.getTransport());
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent event) {
+    }
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent event) {
+    }
+
+    @Override
+    public void close() {
+        try {
+            stack.stop();
+        } finally {
+            responder.shutdown();
+        }
+        log.info("SIP on {} stopped", settings.address());
+    }
+
+    /** The SIP stack could not start (address in use, bad address). */
+    public static final class SipStartException extends RuntimeException {
+        SipStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

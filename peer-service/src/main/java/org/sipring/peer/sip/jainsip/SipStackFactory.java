@@ -1,0 +1,39 @@
+package org.sipring.peer.sip.jainsip;
+
+import java.util.Properties;
+import javax.sip.SipFactory;
+import javax.sip.SipStack;
+import org.sipring.peer.sip.SipSettings;
+
+/**
+ * The JAIN-SIP stack as a registrar needs it: the NIO message processor, a reentrant listener on a
+ * small bounded pool, no automatic dialogs (a registrar and proxy keeps no dialog state), stack
+ * tracing off, a bounded message size on stream transports.
+ */
+final class SipStackFactory {
+
+    private SipStackFactory() {
+    }
+
+    static Properties properties(SipSettings s) {
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", "sipring-" + s.address());
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(s.threads()));
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(s.maxMessageSize()));
+        p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "20000");
+        p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "Normal");
+        return p;
+    }
+
+    static SipStack create(SipSettings s) throws Exception {
+        SipFactory factory = SipFactory.getInstance();
+        factory.setPathName("gov.nist");
+        return factory.createSipStack(properties(s));
+    }
+}

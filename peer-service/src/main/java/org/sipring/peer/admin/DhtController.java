@@ -9,27 +9,19 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.sipring.peer.overlay.DataModel;
 import org.sipring.peer.overlay.Kind;
 import org.sipring.peer.overlay.Overlay;
-import org.sipring.peer.overlay.OverlayException;
 import org.sipring.peer.overlay.StoredValue;
 import org.sipring.peer.overlay.id.NodeId;
 import org.sipring.peer.overlay.id.ResourceId;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -61,16 +53,12 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping(path = "/api/v1/dht", produces = MediaType.APPLICATION_JSON_VALUE)
-public class DhtController {
+public class DhtController extends OverlayDataController {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(20);
     static final int MAX_BODY_BYTES = 1024 * 1024;
     static final int MAX_NAME_BYTES = 1024;
-    static final long RETRY_AFTER_SECONDS = 5;
     /** The slot procedure every peer has built in that deletes all of a slot's entries ({@code SlotStore.CLEAR}). */
     static final String CLEAR = "clear";
-
-    private static final Logger log = LoggerFactory.getLogger(DhtController.class);
 
     private final Overlay overlay;
     private final DhtKindCatalog kinds;
@@ -178,13 +166,6 @@ public class DhtController {
         return ResourceId.ofName(resourceName).toHex();
     }
 
-    private static <T> CompletableFuture<T> started(CompletableFuture<T> f) {
-        if (f == null) {
-            throw new OverlayUnavailableException("the overlay is not running");
-        }
-        return f.orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
     /** The body, refused unread when it declares more than the limit, and refused once it grows past it. */
     private static byte[] body(HttpServletRequest request) {
         if (request.getContentLengthLong() > MAX_BODY_BYTES) {
@@ -262,62 +243,4 @@ public class DhtController {
         return problem(HttpStatus.PAYLOAD_TOO_LARGE, "Request body too large", e.getMessage());
     }
 
-    /** RELOAD refusals of the responsible peer (RFC 6940 §6.3.3.1), by what the client can do about them. */
-    @ExceptionHandler(OverlayException.RemoteError.class)
-    ResponseEntity<ProblemDetail> refused(OverlayException.RemoteError e) {
-        int code = e.errorCode();
-        ProblemDetail p = switch (code) {
-            case 0x05 -> problem(HttpStatus.CONFLICT, "Generation counter too low", e.getMessage());
-            case 0x09 -> problem(HttpStatus.CONFLICT, "Data too old", e.getMessage());
-            case 0x08 -> problem(HttpStatus.PAYLOAD_TOO_LARGE, "Data too large", e.getMessage());
-            case 0x0c -> problem(HttpStatus.NOT_FOUND, "Unknown kind",
-                "the responsible peer does not store this kind: " + e.getMessage());
-            case 0x14 -> problem(HttpStatus.BAD_REQUEST, "Refused as invalid", e.getMessage());
-            // not responsible, no route, no answer, range being taken over: the ring is changing
-            case 0x02, 0x03, 0x04, 0x11 -> problem(HttpStatus.SERVICE_UNAVAILABLE, "Overlay changing",
-                "the overlay is moving this resource between peers; try again: " + e.getMessage());
-            default -> problem(HttpStatus.BAD_GATEWAY, "Refused by the responsible peer", e.getMessage());
-        };
-        p.setProperty("reloadError", String.format("0x%02x", code));
-        if (p.getStatus() >= 500) {
-            log.info("DHT request failed: {}", e.getMessage());
-        }
-        return p.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value() ? retryLater(p) : ResponseEntity.of(p).build();
-    }
-
-    @ExceptionHandler({OverlayException.NotJoined.class, OverlayException.JoinFailed.class,
-        OverlayUnavailableException.class})
-    ResponseEntity<ProblemDetail> notMember(RuntimeException e) {
-        return retryLater(problem(HttpStatus.SERVICE_UNAVAILABLE, "Not an overlay member", e.getMessage()));
-    }
-
-    @ExceptionHandler(OverlayException.Overloaded.class)
-    ResponseEntity<ProblemDetail> overloaded(OverlayException.Overloaded e) {
-        return retryLater(problem(HttpStatus.SERVICE_UNAVAILABLE, "Overlay overloaded", e.getMessage()));
-    }
-
-    @ExceptionHandler(OverlayException.NotResponsible.class)
-    ResponseEntity<ProblemDetail> notResponsible(OverlayException.NotResponsible e) {
-        return retryLater(problem(HttpStatus.SERVICE_UNAVAILABLE, "Overlay changing",
-            "the overlay is moving this resource between peers; try again: " + e.getMessage()));
-    }
-
-    @ExceptionHandler({OverlayException.Timeout.class, TimeoutException.class})
-    ResponseEntity<ProblemDetail> timeout(Exception e, HttpServletRequest request) {
-        String what = e instanceof OverlayException.Timeout ? e.getMessage()
-            : "no answer from the overlay within " + TIMEOUT.toSeconds() + " s";
-        String outcome = "GET".equals(request.getMethod()) ? "" : "; the change may still take effect";
-        return retryLater(problem(HttpStatus.SERVICE_UNAVAILABLE, "Overlay timed out", what + outcome));
-    }
-
-    private static ResponseEntity<ProblemDetail> retryLater(ProblemDetail p) {
-        return ResponseEntity.status(p.getStatus()).header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS))
-            .body(p);
-    }
-
-    private static ProblemDetail problem(HttpStatus status, String title, String detail) {
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
-        p.setTitle(title);
-        return p;
-    }
 }

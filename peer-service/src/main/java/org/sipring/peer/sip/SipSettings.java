@@ -1,6 +1,7 @@
 package org.sipring.peer.sip;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -13,19 +14,25 @@ import java.util.Set;
  * @param authEnabled    digest authentication of REGISTER (RFC 3261 §22)
  * @param authSecret     the overlay-wide nonce key (only with auth)
  * @param nonceLifetime  how long a nonce is accepted before it is stale
+ * @param algorithms     digest algorithms offered, one challenge each in this order (RFC 8760 §2.4:
+ *                       the client takes the first it supports; some take the first, full stop)
  * @param policy         expiry limits and contacts per AOR
  * @param threads        the bounded pool that runs the SIP listener
  * @param maxMessageSize largest SIP message accepted on a stream transport
  * @param flowTimer      seconds between keep-alives a UA of an RFC 5626 flow is asked for (Flow-Timer)
  */
 public record SipSettings(String host, int port, Set<String> domains, boolean authEnabled, byte[] authSecret,
-                          Duration nonceLifetime, RegistrarPolicy policy, int threads, int maxMessageSize,
+                          Duration nonceLifetime, List<DigestAlgorithm> algorithms, RegistrarPolicy policy, int threads, int maxMessageSize,
                           int flowTimer) {
     public SipSettings {
         Objects.requireNonNull(host, "host");
         domains = Set.copyOf(domains);
         authSecret = authSecret == null ? new byte[0] : authSecret.clone();
         Objects.requireNonNull(nonceLifetime, "nonceLifetime");
+        algorithms = List.copyOf(algorithms);
+        if (algorithms.isEmpty()) {
+            throw new IllegalArgumentException("at least one digest algorithm");
+        }
         Objects.requireNonNull(policy, "policy");
     }
 

@@ -48,6 +48,9 @@ public class SipProperties {
         /** The overlay-wide nonce key, the same on every peer; at least 16 bytes. */
         private String secret;
 
+        /** Digest algorithms offered, in order of preference: SHA-256 and MD5 (RFC 8760). */
+        private List<String> algorithms = new ArrayList<>(List.of("SHA-256", "MD5"));
+
         /** How long a nonce is accepted before the client is told it is stale. */
         private Duration nonceLifetime = Duration.ofMinutes(5);
 
@@ -65,6 +68,14 @@ public class SipProperties {
 
         public void setSecret(String secret) {
             this.secret = secret;
+        }
+
+        public List<String> getAlgorithms() {
+            return algorithms;
+        }
+
+        public void setAlgorithms(List<String> algorithms) {
+            this.algorithms = algorithms;
         }
 
         public Duration getNonceLifetime() {

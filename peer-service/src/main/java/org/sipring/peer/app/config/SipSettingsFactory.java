@@ -2,12 +2,15 @@ package org.sipring.peer.app.config;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.sipring.peer.overlay.PeerAddress;
 import org.sipring.peer.sip.Aor;
+import org.sipring.peer.sip.DigestAlgorithm;
 import org.sipring.peer.sip.RegistrarPolicy;
 import org.sipring.peer.sip.SipSettings;
 
@@ -52,6 +55,7 @@ public final class SipSettingsFactory {
         if (nonceLifetime == null || nonceLifetime.toSeconds() < 10) {
             throw new InvalidPropertyException("peer.sip.auth.nonce-lifetime", "must be at least 10s");
         }
+        List<DigestAlgorithm> algorithms = algorithms(p.getAuth().getAlgorithms());
         RegistrarPolicy policy = policy(p);
         if (p.getThreads() < 1 || p.getThreads() > 64) {
             throw new InvalidPropertyException("peer.sip.threads", "must be 1 to 64");
@@ -65,7 +69,7 @@ public final class SipSettingsFactory {
             throw new InvalidPropertyException("peer.sip.flow-timer", "must be at least 10s");
         }
         return Optional.of(new SipSettings(listen.ip().getHostAddress(), listen.port(), domains, p.getAuth().isEnabled(),
-            secret, nonceLifetime, policy, p.getThreads(), (int) maxMessage, (int) flowTimer.toSeconds()));
+            secret, nonceLifetime, algorithms, policy, p.getThreads(), (int) maxMessage, (int) flowTimer.toSeconds()));
     }
 
     /** The expiry limits and contacts per AOR, which every peer needs, SIP enabled or not. */
@@ -76,6 +80,24 @@ public final class SipSettingsFactory {
             throw new InvalidPropertyException("peer.sip.min-expires/default-expires/max-expires/max-contacts",
                 e.getMessage());
         }
+    }
+
+    private static List<DigestAlgorithm> algorithms(List<String> names) {
+        List<DigestAlgorithm> out = new ArrayList<>();
+        for (String n : names == null ? List.<String>of() : names) {
+            if (n == null || n.isBlank()) {
+                continue;
+            }
+            DigestAlgorithm a = DigestAlgorithm.of(n.trim()).orElseThrow(() -> new InvalidPropertyException(
+                "peer.sip.auth.algorithms", "'" + n.trim() + "' is not SHA-256 or MD5"));
+            if (!out.contains(a)) {
+                out.add(a);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new InvalidPropertyException("peer.sip.auth.algorithms", "name at least one of SHA-256, MD5");
+        }
+        return out;
     }
 
     private static PeerAddress address(String text) {

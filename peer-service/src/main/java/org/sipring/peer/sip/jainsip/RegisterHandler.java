@@ -180,12 +180,12 @@ final class RegisterHandler {
         return null;
     }
 
-    /** 401 with one challenge per algorithm, SHA-256 first (RFC 8760 §2.4), qop=auth. */
+    /** 401 with one challenge per configured algorithm, in order (RFC 8760 §2.4), qop=auth. */
     private Response challenge(Request r, String realm, boolean stale) {
         Response resp = messages.response(r, Response.UNAUTHORIZED);
         String nonce = nonces.issue(realm, System.currentTimeMillis());
         try {
-            for (DigestAlgorithm a : DigestAlgorithm.values()) {
+            for (DigestAlgorithm a : settings.algorithms()) {
                 WWWAuthenticateHeader h = messages.headers().createWWWAuthenticateHeader("Digest");
                 h.setRealm(realm);
                 h.setNonce(nonce);

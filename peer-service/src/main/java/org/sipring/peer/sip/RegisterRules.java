@@ -16,13 +16,13 @@ import java.util.OptionalInt;
  *   <li>No Contact: a query; the current bindings, nothing written.</li>
  *   <li>Contact "*" (step 6): only with Expires: 0 and no other Contact, else 400. It removes
  *       every binding, unless one has the request's Call-ID with a CSeq not lower than the
- *       request's: then the update is aborted (500, stale).</li>
+ *       request's: then the update is aborted (400, stale).</li>
  *   <li>Each contact (step 7): its expires parameter, else the Expires header, else the default;
  *       a non-zero expiry under the minimum refuses the whole request with 423 and Min-Expires,
  *       one over the maximum is shortened to it.</li>
  *   <li>Each contact against its existing binding (step 7): a different Call-ID updates it (or
  *       removes it, expiry 0); the same Call-ID updates only with a higher CSeq. A CSeq lower
- *       than that of any binding with the request's Call-ID aborts the whole update (500, stale):
+ *       than that of any binding with the request's Call-ID aborts the whole update (400, stale):
  *       a UA raises the CSeq of each REGISTER of one Call-ID (§10.2.4), so the request is older
  *       than one already applied. A binding with the request's Call-ID and CSeq was written by
  *       this very REGISTER, arriving again (a retransmission, possibly through another peer): it
@@ -33,8 +33,12 @@ import java.util.OptionalInt;
  */
 public final class RegisterRules {
 
-    /** A request older than what a binding holds (§10.3 step 7: "the update MUST be aborted and the request fails"). */
-    static final int STALE = 500;
+    /**
+     * A request older than what a binding holds (§10.3 step 7: "the update MUST be aborted and the
+     * request fails"; the RFC names no code). 400, as Kamailio's registrar answers it ("Invalid CSeq
+     * number"): the request itself is at fault, not the server.
+     */
+    static final int STALE = 400;
 
     private final RegistrarPolicy policy;
 
@@ -107,7 +111,7 @@ public final class RegisterRules {
     }
 
     private static RegisterOutcome stale(Binding b) {
-        return refused(STALE, "CSeq not above " + b.cseq() + " of the binding for " + b.contact());
+        return refused(STALE, "Invalid CSeq number (not above " + b.cseq() + " of a binding)");
     }
 
     private static RegisterOutcome refused(int status, String reason) {

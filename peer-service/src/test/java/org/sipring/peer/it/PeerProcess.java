@@ -133,8 +133,17 @@ public final class PeerProcess {
     }
 
     public HttpResponse<String> call(String method, String path, String token) throws IOException {
+        return call(method, path, token, null);
+    }
+
+    /** A call with a JSON body (none when {@code json} is null). */
+    public HttpResponse<String> call(String method, String path, String token, String json) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiBase() + path))
-            .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5));
+            .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+            .timeout(Duration.ofSeconds(5));
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

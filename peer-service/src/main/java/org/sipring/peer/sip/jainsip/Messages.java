@@ -22,8 +22,9 @@ final class Messages {
 
     private static final Logger log = LoggerFactory.getLogger(Messages.class);
 
-    static final String ALLOW = "REGISTER, OPTIONS, INVITE, ACK, BYE, CANCEL, MESSAGE, SUBSCRIBE, NOTIFY, REFER, INFO, UPDATE, PRACK";
-    static final String SUPPORTED = "path, outbound";
+    static final List<String> ALLOW = List.of("REGISTER", "OPTIONS", "INVITE", "ACK", "BYE", "CANCEL", "MESSAGE",
+        "SUBSCRIBE", "NOTIFY", "REFER", "INFO", "UPDATE", "PRACK");
+    static final List<String> SUPPORTED = List.of("path", "outbound");
 
     private final MessageFactory messageFactory;
     private final HeaderFactory headers;
@@ -87,8 +88,12 @@ final class Messages {
     Response optionsOk(Request request) {
         Response r = response(request, Response.OK);
         try {
-            r.setHeader(headers.createHeader("Allow", ALLOW));
-            r.setHeader(headers.createHeader("Supported", SUPPORTED));
+            for (String method : ALLOW) {
+                r.addHeader(headers.createAllowHeader(method));
+            }
+            for (String tag : SUPPORTED) {
+                r.addHeader(headers.createSupportedHeader(tag));
+            }
             r.setHeader(headers.createAcceptHeader("application", "sdp"));
         } catch (ParseException e) {
             throw new IllegalStateException(e);

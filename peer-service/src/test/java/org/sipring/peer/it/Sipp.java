@@ -1,0 +1,154 @@
+package org.sipring.peer.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs SIPp (Debian's sip-tester, installed by scripts/install-deps.sh) with a scenario written by
+ * the test, and keeps what it saw. SIPp exits 0 only when every call of the scenario went as
+ * written: each expected response arrived and each {@code check_it} regular expression matched.
+ */
+final class Sipp {
+
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    /** @param messages every message SIPp sent and received; errors what it reported */
+    record Result(int exitCode, String messages, String errors) {
+        boolean passed() {
+            return exitCode == 0;
+        }
+
+        @Override
+        public String toString() {
+            return "sipp exit " + exitCode + "\n--- errors\n" + errors + "\n--- messages\n" + messages;
+        }
+    }
+
+    private Sipp() {
+    }
+
+    /**
+     * Runs a scenario once per call ({@code calls}) from {@code localIp} to {@code target}
+     * (host:port), over UDP or TCP.
+     */
+    static Result run(Path dir, String scenario, String localIp, String target, boolean tcp, int calls, String... extra) {
+        int n = RUNS.incrementAndGet();
+        Path xml = dir.resolve("scenario-" + n + ".xml");
+        Path messages = dir.resolve("messages-" + n + ".log");
+        Path errors = dir.resolve("errors-" + n + ".log");
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(xml, scenario);
+            List<String> command = new ArrayList<>(List.of("sipp", "-sf", xml.toString(), "-i", localIp,
+                "-p", Integer.toString(freeUdpPort(localIp)), "-m", Integer.toString(calls), "-t", tcp ? "t1" : "u1",
+                "-nostdin", "-timeout", "30s", "-timeout_error", "-trace_msg", "-message_file", messages.toString(),
+                "-trace_err", "-error_file", errors.toString(), "-max_retrans", "3"));
+            command.addAll(List.of(extra));
+            command.add(target);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sipp-" + n + ".out").toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("sipp did not finish within 60 s: " + xml);
+            }
+            return new Result(p.exitValue(), read(messages), read(errors));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run sipp (scripts/install-deps.sh installs it)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    private static String read(Path f) throws IOException {
+        return Files.exists(f) ? Files.readString(f) : "";
+    }
+
+    private static int freeUdpPort(String ip) throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName(ip))) {
+            return s.getLocalPort();
+        }
+    }
+
+    // ------------------------------------------------------------------ scenario text
+
+    /** A scenario of the given steps. */
+    static String scenario(String... steps) {
+        String body = String.join("\n", steps);
+        // SIPp refuses a variable that is assigned but never read; the checks only assign
+        String reference = body.contains("assign_to=\"m\"") ? "\n<Reference variables=\"m\"/>" : "";
+        return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"test\">\n" + body + reference
+            + "\n</scenario>\n";
+    }
+
+    /** Sends a request, retransmitted over UDP every 500 ms as a UAC would. */
+    static String send(String message) {
+        return "<send retrans=\"500\"><![CDATA[\n" + message.strip() + "\n\n]]></send>";
+    }
+
+    /**
+     * Expects a response with this status; each regular expression must match the whole message
+     * (SIPp's {@code check_it}), else the call fails.
+     */
+    static String expect(int status, String... mustMatch) {
+        StringBuilder b = new StringBuilder("<recv response=\"" + status + "\"" + (status == 401 ? " auth=\"true\"" : "")
+            + ">");
+        if (mustMatch.length > 0) {
+            b.append("<action>");
+            for (String re : mustMatch) {
+                b.append("<ereg regexp=\"").append(xml(re)).append("\" search_in=\"msg\" check_it=\"true\" assign_to=\"m\"/>");
+            }
+            b.append("</action>");
+        }
+        return b.append("</recv>").toString();
+    }
+
+    /** The following requests go to another peer (UDP and TCP alike). */
+    static String sendTo(String host, int port, boolean tcp) {
+        return "<nop><action><setdest host=\"" + host + "\" port=\"" + port + "\" protocol=\"" + (tcp ? "tcp" : "udp")
+            + "\"/></action></nop>";
+    }
+
+    /**
+     * A REGISTER for {@code user@domain}; {@code headers} are extra lines (Contact, Expires,
+     * Authorization via SIPp's [authentication] keyword...). The Call-ID is SIPp's per call
+     * unless a line overrides it.
+     */
+    static String register(String user, String domain, int cseq, String... headers) {
+        StringBuilder b = new StringBuilder();
+        b.append("REGISTER sip:").append(domain).append(" SIP/2.0\n")
+            .append("Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport\n")
+            .append("From: <sip:").append(user).append('@').append(domain).append(">;tag=[call_number]\n")
+            .append("To: <sip:").append(user).append('@').append(domain).append(">\n");
+        boolean callId = false;
+        for (String h : headers) {
+            callId |= h.regionMatches(true, 0, "Call-ID:", 0, 8);
+        }
+        if (!callId) {
+            b.append("Call-ID: [call_id]\n");
+        }
+        b.append("CSeq: ").append(cseq).append(" REGISTER\n");
+        for (String h : headers) {
+            b.append(h).append('\n');
+        }
+        b.append("Max-Forwards: 70\nContent-Length: 0\n");
+        return b.toString();
+    }
+
+    /** SIPp's digest response to the last 401 (MD5, qop=auth). */
+    static String auth(String user, String password) {
+        return "[authentication username=" + user + " password=" + password + "]";
+    }
+
+    private static String xml(String s) {
+        return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

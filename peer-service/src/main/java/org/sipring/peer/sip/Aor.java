@@ -21,6 +21,8 @@ public record Aor(String user, String domain) {
     /** Scheme, user, host and optional port, then anything (parameters, headers) that is dropped. */
     private static final Pattern SIP_URI = Pattern.compile(
         "(?i:sips?):([^@:;?<>\\s\"]+)(?::[^@]*)?@(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+)(:\\d{1,5})?([;?].*)?");
+    /** A scheme before the user part ({@code tel:}, {@code mailto:}, {@code https:}...). */
+    private static final Pattern OTHER_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:[^@]*@");
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9\\-_.!~*'()&=+$,;?/%]+");
 
     public Aor {
@@ -51,6 +53,9 @@ public record Aor(String user, String domain) {
             s = s.substring(lt + 1, gt);
         }
         if (!s.regionMatches(true, 0, "sip:", 0, 4) && !s.regionMatches(true, 0, "sips:", 0, 5)) {
+            if (OTHER_SCHEME.matcher(s).lookingAt()) {
+                throw new InvalidAorException(quote(text) + " is not a SIP URI");
+            }
             s = "sip:" + s;
         }
         Matcher m = SIP_URI.matcher(s);

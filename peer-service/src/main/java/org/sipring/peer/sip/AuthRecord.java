@@ -15,8 +15,15 @@ import java.util.Objects;
  */
 public record AuthRecord(Map<DigestAlgorithm, String> ha1, List<NonceUse> nonces) {
 
-    /** Nonce uses kept per AOR; the oldest go first. */
+    /** Nonce uses kept per AOR; beyond it the use of the nonce that expires first is dropped. */
     static final int MAX_NONCES = 32;
+
+    /**
+     * How long after a nonce's expiry its use is still remembered: the receiving peer judges
+     * freshness on its clock and this peer forgets on its own, so a clock difference smaller than
+     * this cannot open a replay window.
+     */
+    static final long CLOCK_MARGIN_MILLIS = 60_000;
 
     /**
      * @param nc     highest nonce count accepted (0 for the qop-less form, which allows one use)
@@ -74,7 +81,7 @@ public record AuthRecord(Map<DigestAlgorithm, String> ha1, List<NonceUse> nonces
         for (NonceUse u : nonces) {
             if (u.nonce().equals(d.nonce())) {
                 previous = u;
-            } else if (u.expiresAt() > now) {
+            } else if (u.expiresAt() + CLOCK_MARGIN_MILLIS >= now) {
                 kept.add(u);
             }
         }
@@ -82,11 +89,11 @@ public record AuthRecord(Map<DigestAlgorithm, String> ha1, List<NonceUse> nonces
             boolean retransmission = nc == previous.nc() && callId.equals(previous.callId()) && cseq == previous.cseq();
             return new Check(retransmission ? Verdict.ACCEPTED : Verdict.REPLAYED, this);
         }
-        kept.add(new NonceUse(d.nonce(), nonceExpiresAt, nc, callId, cseq));
         kept.sort(Comparator.comparingLong(NonceUse::expiresAt));
-        while (kept.size() > MAX_NONCES) {
+        while (kept.size() >= MAX_NONCES) {
             kept.remove(0);
         }
+        kept.add(new NonceUse(d.nonce(), nonceExpiresAt, nc, callId, cseq));
         return new Check(Verdict.ACCEPTED, new AuthRecord(ha1, kept));
     }
 }

@@ -30,14 +30,10 @@ public record DigestResponse(String username, String realm, String nonce, String
 
     /** The nonce count as a number, or -1 when absent or not 8 hex digits. */
     public long nonceCount() {
-        if (nc.length() != 8) {
+        if (nc.length() != 8 || !nc.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
             return -1;
         }
-        try {
-            return Long.parseLong(nc, 16);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return Long.parseLong(nc, 16);
     }
 
     /** Whether the response is the one the password behind {@code ha1} gives; compared in constant time. */

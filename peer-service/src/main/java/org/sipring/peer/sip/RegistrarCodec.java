@@ -12,7 +12,7 @@ import java.util.OptionalInt;
  * The registrar's overlay messages and its credentials entry, in the conventions of {@link Wire}
  * (format 1 each): a {@link RegisterCall} is the argument of the register procedure, a
  * {@link RegisterReply} its reply, an {@link AuthRecord} the value of the AOR's credentials entry.
- * Optional ints travel as -1 when absent.
+ * Optional ints travel as a presence byte and the value.
  */
 public final class RegistrarCodec {
 
@@ -29,12 +29,12 @@ public final class RegistrarCodec {
             RegisterRequest r = c.request();
             out.writeUTF(r.callId());
             out.writeLong(r.cseq());
-            out.writeInt(r.expiresHeader().orElse(-1));
+            writeOptional(out, r.expiresHeader());
             out.writeBoolean(r.wildcard());
             Wire.writeCount(out, r.contacts().size());
             for (ContactSpec s : r.contacts()) {
                 out.writeUTF(s.uri());
-                out.writeInt(s.expires().orElse(-1));
+                writeOptional(out, s.expires());
                 out.writeShort(s.qMillis());
                 Wire.writeNullable(out, s.instanceId());
                 out.writeInt(s.regId());
@@ -58,9 +58,9 @@ public final class RegistrarCodec {
             format(in, "register call");
             String callId = in.readUTF();
             long cseq = in.readLong();
-            OptionalInt expires = optionalInt(in.readInt());
+            OptionalInt expires = readOptional(in);
             boolean wildcard = Wire.readFlag(in);
-            List<ContactSpec> contacts = Wire.readList(in, i -> new ContactSpec(i.readUTF(), optionalInt(i.readInt()),
+            List<ContactSpec> contacts = Wire.readList(in, i -> new ContactSpec(i.readUTF(), readOptional(i),
                 i.readUnsignedShort(), Wire.readNullable(i), i.readInt()));
             List<String> path = Wire.readStrings(in);
             Flow flow = Wire.readFlag(in) ? Wire.readFlow(in) : null;
@@ -83,7 +83,7 @@ public final class RegistrarCodec {
             out.writeByte(FORMAT);
             out.writeShort(r.status());
             out.writeUTF(r.reason());
-            out.writeInt(r.minExpires().orElse(-1));
+            writeOptional(out, r.minExpires());
             out.writeBoolean(r.staleNonce());
             Wire.writeCount(out, r.bindings().size());
             for (Binding b : r.bindings()) {
@@ -97,7 +97,7 @@ public final class RegistrarCodec {
             format(in, "register reply");
             int status = in.readUnsignedShort();
             String reason = in.readUTF();
-            OptionalInt minExpires = optionalInt(in.readInt());
+            OptionalInt minExpires = readOptional(in);
             boolean stale = Wire.readFlag(in);
             return new RegisterReply(status, reason, minExpires, Wire.readList(in, BindingCodec::read), stale);
         }, "register reply");
@@ -170,7 +170,14 @@ public final class RegistrarCodec {
         }
     }
 
-    private static OptionalInt optionalInt(int v) {
-        return v < 0 ? OptionalInt.empty() : OptionalInt.of(v);
+    private static void writeOptional(DataOutputStream out, OptionalInt v) throws IOException {
+        out.writeBoolean(v.isPresent());
+        if (v.isPresent()) {
+            out.writeInt(v.getAsInt());
+        }
+    }
+
+    private static OptionalInt readOptional(DataInputStream in) throws IOException {
+        return Wire.readFlag(in) ? OptionalInt.of(in.readInt()) : OptionalInt.empty();
     }
 }

@@ -3,7 +3,6 @@ package org.sipring.peer.sip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -198,9 +197,6 @@ class AorTest {
         }
 
         @Test
-        @Disabled("BUG: a URI of another scheme with a userinfo is read as a bare user@host whose user is the"
-            + " scheme name: Aor.parse(\"mailto:alice@example.com\") gives sip:mailto@example.com,"
-            + " Aor.parse(\"tel:+15551234567@example.com\") gives sip:tel@example.com")
         void aUriOfAnotherSchemeWithAUserinfoIsRefused() {
             for (String text : new String[] {"mailto:alice@example.com", "tel:+15551234567@example.com",
                 "https://alice@example.com"}) {

@@ -15,7 +15,6 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -258,7 +257,7 @@ class RegistrarCodecTest {
             ContactSpec c = new ContactSpec("sip:a@h", OptionalInt.empty(), 1000, null, 0);
             RegisterCall call = new RegisterCall(request(List.of(c), List.of(), null), false, null, 0);
             byte[] bytes = RegistrarCodec.encode(call);
-            int q = indexOf(bytes, new byte[] {0, 7, 's', 'i', 'p', ':', 'a', '@', 'h'}) + 9 + 4;
+            int q = indexOf(bytes, new byte[] {0, 7, 's', 'i', 'p', ':', 'a', '@', 'h'}) + 9 + 1;
             assertThat(bytes[q]).isEqualTo((byte) 0x03);
             assertThat(bytes[q + 1]).isEqualTo((byte) 0xe8);
             bytes[q] = 0x7f;
@@ -267,9 +266,6 @@ class RegistrarCodecTest {
         }
 
         @Test
-        @Disabled("BUG (latent): an optional int travels as -1 when absent and every negative value decodes as"
-            + " absent, so a contact with expires=-5 (which RegisterRules answers with 400) arrives at the"
-            + " responsible peer without expires and is registered for the default expiry")
         void aNegativeExpiresIsNotTurnedIntoAnAbsentOne() {
             ContactSpec negative = new ContactSpec("sip:a@h", OptionalInt.of(-5), 1000, null, 0);
             RegisterCall call = new RegisterCall(request(List.of(negative), List.of(), null), false, null, 0);

@@ -6,7 +6,9 @@
 #   scripts/local-overlay.sh status   show each peer's state
 #   scripts/local-overlay.sh stop     stop the peers gracefully (they leave the overlay)
 #
-# JAVA_OPTS overrides the per-peer JVM limits below (sized for small machines).
+# JAVA_OPTS overrides the per-peer JVM limits below (sized for small machines). The digest challenge
+# offers MD5 first here: many SIP clients (SIPp among them) answer only the first challenge and know
+# no SHA-256; a production overlay keeps the default order, SHA-256 first (RFC 8760).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,6 +17,8 @@ jar=$root/peer-service/target/peer-service.jar
 peers=(1 2 3)
 overlay_port=6084
 api_port=8080
+sip_port=5060
+sip_domain=sipring.local
 : "${JAVA_OPTS:=-Xmx128m -Xss512k -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m -XX:+ExitOnOutOfMemoryError}"
 
 die() {
@@ -35,11 +39,31 @@ api() { # api N PATH
 
 load_tokens() {
   if [[ ! -s $run/tokens.env ]]; then
-    (umask 077 && printf 'ADMIN_TOKEN=dev-admin-%s\nREAD_TOKEN=dev-read-%s\n' \
-      "$(openssl rand -hex 12)" "$(openssl rand -hex 12)" >"$run/tokens.env")
+    (umask 077 && printf 'ADMIN_TOKEN=dev-admin-%s\nREAD_TOKEN=dev-read-%s\nSIP_SECRET=dev-sip-%s\n' \
+      "$(openssl rand -hex 12)" "$(openssl rand -hex 12)" "$(openssl rand -hex 16)" >"$run/tokens.env")
   fi
   # shellcheck source=/dev/null
   source "$run/tokens.env"
+  if [[ -z ${SIP_SECRET:-} ]]; then
+    (umask 077 && printf 'SIP_SECRET=dev-sip-%s\n' "$(openssl rand -hex 16)" >>"$run/tokens.env")
+    # shellcheck source=/dev/null
+    source "$run/tokens.env"
+  fi
+  if [[ -z ${DEMO_PASSWORD:-} ]]; then
+    (umask 077 && printf 'DEMO_PASSWORD=demo-%s\n' "$(openssl rand -hex 6)" >>"$run/tokens.env")
+    # shellcheck source=/dev/null
+    source "$run/tokens.env"
+  fi
+}
+
+# SIP subscribers alice and bob with the demo password, so a SIP client can register at once.
+provision_demo_users() {
+  local user
+  for user in alice bob; do
+    curl -fsS --max-time 10 -X PUT -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
+      -d "{\"password\":\"$DEMO_PASSWORD\"}" "http://127.0.0.1:$api_port/api/v1/subscribers/$user@$sip_domain" \
+      >/dev/null || die "cannot provision the SIP subscriber $user@$sip_domain"
+  done
 }
 
 start_peer() {
@@ -51,13 +75,16 @@ start_peer() {
   mkdir -p "$run/peer$n"
   # Tokens go through the environment, not the command line, so ps does not show them.
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-  PEER_API_ADMIN_TOKEN=$ADMIN_TOKEN PEER_API_READ_TOKEN=$READ_TOKEN nohup java $JAVA_OPTS -jar "$jar" \
+  PEER_API_ADMIN_TOKEN=$ADMIN_TOKEN PEER_API_READ_TOKEN=$READ_TOKEN PEER_SIP_AUTH_SECRET=$SIP_SECRET \
+    nohup java $JAVA_OPTS -jar "$jar" \
     --peer.overlay.listen="127.0.0.$n:$overlay_port" \
     --peer.overlay.bootstrap="$bootstrap" \
     --peer.overlay.tls.certificate="$run/pki/peer$n.crt" \
     --peer.overlay.tls.private-key="$run/pki/peer$n.key" \
     --peer.overlay.tls.ca="$run/pki/ca.crt" \
     --peer.storage.dir="$run/peer$n" \
+    --peer.sip.listen="127.0.0.$n:$sip_port" --peer.sip.domains="$sip_domain" \
+    --peer.sip.auth.algorithms=MD5,SHA-256 \
     --server.address="127.0.0.$n" --server.port="$api_port" \
     >"$run/peer$n.log" 2>&1 </dev/null &
   echo $! >"$run/peer$n.pid"
@@ -104,9 +131,17 @@ start() {
     echo "local-overlay: not every peer came up; stop the rest with: $0 stop" >&2
     exit 1
   fi
+  provision_demo_users
   cat <<INFO
 
-A ${#peers[@]}-peer overlay is running. Look at it with the read token:
+A ${#peers[@]}-peer overlay is running. Register a SIP client with any peer (UDP or TCP):
+  registrar/proxy 127.0.0.1:$sip_port (or 127.0.0.2, 127.0.0.3), domain $sip_domain,
+  user alice or bob, password $DEMO_PASSWORD (digest authentication; see $run/tokens.env)
+  curl -s -H "Authorization: Bearer \$READ_TOKEN" http://127.0.0.2:$api_port/api/v1/aors/alice@$sip_domain
+Add a subscriber:
+  curl -s -X PUT -H "Authorization: Bearer \$ADMIN_TOKEN" -H 'Content-Type: application/json' \\
+    -d '{"password":"..."}' http://127.0.0.1:$api_port/api/v1/subscribers/carol@$sip_domain
+Look at the overlay with the read token:
   source $run/tokens.env
   curl -s -H "Authorization: Bearer \$READ_TOKEN" http://127.0.0.1:$api_port/api/v1/peer
   curl -s -H "Authorization: Bearer \$READ_TOKEN" http://127.0.0.2:$api_port/api/v1/overlay/peers

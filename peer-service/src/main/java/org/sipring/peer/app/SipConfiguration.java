@@ -2,6 +2,7 @@ package org.sipring.peer.app;
 
 import java.security.SecureRandom;
 import org.sipring.peer.app.config.PeerSettings;
+import org.sipring.peer.app.config.PeerStartupException;
 import org.sipring.peer.app.config.SipProperties;
 import org.sipring.peer.app.config.SipSettingsFactory;
 import org.sipring.peer.sip.NonceAuthority;
@@ -32,8 +33,13 @@ public class SipConfiguration {
         return new NonceAuthority(secret, sip.nonceLifetime().toMillis(), new SecureRandom());
     }
 
+    /** Started here; an address that cannot be bound stops start-up with one line naming it. */
     @Bean(destroyMethod = "close")
     SipServer sipServer(SipSettings sip, Registrar registrar, NonceAuthority nonces) {
-        return SipServer.start(sip, registrar, nonces);
+        try {
+            return SipServer.start(sip, registrar, nonces);
+        } catch (SipServer.SipStartException e) {
+            throw new PeerStartupException("peer.sip.listen: " + e.getMessage());
+        }
     }
 }

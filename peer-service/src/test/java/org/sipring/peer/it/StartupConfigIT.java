@@ -32,6 +32,8 @@ class StartupConfigIT {
         "--peer.overlay.neighbors=2               | peer.overlay.neighbors: must be at least 3",
         "--peer.overlay.nieghbors=4               | peer.overlay.nieghbors: is not a known setting",
         "--peer.overlay.tls.enabled=true          | peer.overlay.tls.certificate: is required when peer.overlay.tls.enabled is true",
+        "--peer.sip.enabled=true                  | peer.sip.domains: is required",
+        "--peer.sip.listen=0.0.0.0:5060           | peer.sip.listen: '0.0.0.0:5060' is a wildcard address",
     })
     void badSettingStopsStartUpWithOneLine(String argument, String expected) {
         List<String> args = argument.startsWith("--peer.overlay.tls.")

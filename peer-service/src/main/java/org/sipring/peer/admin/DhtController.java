@@ -3,8 +3,6 @@ package org.sipring.peer.admin;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -116,7 +114,7 @@ public class DhtController extends OverlayDataController {
                                             HttpServletRequest request) {
         Kind kind = kind(kindName);
         String resourceId = resourceId(resourceName);
-        List<StoredValue> values = DhtWriteRequest.parse(body(request), kind, json);
+        List<StoredValue> values = DhtWriteRequest.parse(JsonBody.read(request, MAX_BODY_BYTES), kind, json);
         return started(overlay.store(resourceName, kind, values))
             .thenApply(r -> new StoreView(resourceName, resourceId, kind.name(), r.generation(),
                 r.replicas().stream().map(NodeId::toHex).toList()));
@@ -134,7 +132,7 @@ public class DhtController extends OverlayDataController {
         CompletableFuture<List<StoredValue>> fetched = switch (scope) {
             case "overlay" -> overlay.fetch(resourceName, kind);
             case "local" -> local.fetchLocal(resourceName, kind);
-            default -> throw new DhtWriteRequest.Invalid("scope must be overlay or local, not '" + scope + "'");
+            default -> throw new JsonBody.Invalid("scope must be overlay or local, not '" + scope + "'");
         };
         return started(fetched).thenApply(found -> {
             List<ValueView> values = found.stream().filter(StoredValue::exists)
@@ -161,25 +159,9 @@ public class DhtController extends OverlayDataController {
 
     private static String resourceId(String resourceName) {
         if (resourceName.isEmpty() || resourceName.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            throw new DhtWriteRequest.Invalid("resource name must be 1.." + MAX_NAME_BYTES + " bytes of UTF-8");
+            throw new JsonBody.Invalid("resource name must be 1.." + MAX_NAME_BYTES + " bytes of UTF-8");
         }
         return ResourceId.ofName(resourceName).toHex();
-    }
-
-    /** The body, refused unread when it declares more than the limit, and refused once it grows past it. */
-    private static byte[] body(HttpServletRequest request) {
-        if (request.getContentLengthLong() > MAX_BODY_BYTES) {
-            throw new BodyTooLarge();
-        }
-        try (InputStream in = request.getInputStream()) {
-            byte[] b = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (b.length > MAX_BODY_BYTES) {
-                throw new BodyTooLarge();
-            }
-            return b;
-        } catch (IOException e) {
-            throw new DhtWriteRequest.Invalid("the request body could not be read");
-        }
     }
 
     static String utf8OrNull(byte[] b) {
@@ -215,17 +197,6 @@ public class DhtController extends OverlayDataController {
         }
     }
 
-    static final class BodyTooLarge extends RuntimeException {
-        BodyTooLarge() {
-            super("the request body exceeds " + MAX_BODY_BYTES + " bytes", null, false, false);
-        }
-    }
-
-    @ExceptionHandler(DhtWriteRequest.Invalid.class)
-    ProblemDetail invalid(DhtWriteRequest.Invalid e) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage());
-    }
-
     @ExceptionHandler(UnknownKind.class)
     ProblemDetail unknownKind(UnknownKind e) {
         ProblemDetail p = problem(HttpStatus.NOT_FOUND, "Unknown kind", e.getMessage());
@@ -237,10 +208,4 @@ public class DhtController extends OverlayDataController {
     ProblemDetail noValues(NoValues e) {
         return problem(HttpStatus.NOT_FOUND, "No values", e.getMessage());
     }
-
-    @ExceptionHandler(BodyTooLarge.class)
-    ProblemDetail tooLarge(BodyTooLarge e) {
-        return problem(HttpStatus.PAYLOAD_TOO_LARGE, "Request body too large", e.getMessage());
-    }
-
 }

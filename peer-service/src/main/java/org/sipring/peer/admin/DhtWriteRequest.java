@@ -1,11 +1,7 @@
 package org.sipring.peer.admin;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,18 +44,11 @@ final class DhtWriteRequest {
     private DhtWriteRequest() {
     }
 
-    /** A body the API refuses; the message says why and is shown to the client. */
-    static final class Invalid extends RuntimeException {
-        Invalid(String detail) {
-            super(detail, null, false, false);
-        }
-    }
-
     /** The values to store for a body, in the order given. */
     static List<StoredValue> parse(byte[] body, Kind kind, ObjectMapper json) {
-        JsonNode root = readTree(body, json);
+        JsonNode root = JsonBody.parse(body, json);
         if (!root.isObject()) {
-            throw new Invalid("the body must be a JSON object: {\"values\":[...]} or one entry");
+            throw new JsonBody.Invalid("the body must be a JSON object: {\"values\":[...]} or one entry");
         }
         List<StoredValue> values = new ArrayList<>();
         if (root.has("values")) {
@@ -67,12 +56,12 @@ final class DhtWriteRequest {
             while (names.hasNext()) {
                 String n = names.next();
                 if (!n.equals("values")) {
-                    throw new Invalid("unknown field '" + n + "' next to 'values'; put it inside each entry");
+                    throw new JsonBody.Invalid("unknown field '" + n + "' next to 'values'; put it inside each entry");
                 }
             }
             JsonNode list = root.get("values");
             if (!list.isArray() || list.isEmpty()) {
-                throw new Invalid("'values' must be a non-empty array of entries");
+                throw new JsonBody.Invalid("'values' must be a non-empty array of entries");
             }
             for (int i = 0; i < list.size(); i++) {
                 values.add(entry(list.get(i), "values[" + i + "]", kind.model()));
@@ -81,49 +70,24 @@ final class DhtWriteRequest {
             values.add(entry(root, null, kind.model()));
         }
         if (kind.model() == DataModel.SINGLE && values.size() > 1) {
-            throw new Invalid("kind '" + kind.name() + "' holds a single value; send one entry");
+            throw new JsonBody.Invalid("kind '" + kind.name() + "' holds a single value; send one entry");
         }
         checkDistinct(values, kind.model());
         return values;
-    }
-
-    private static JsonNode readTree(byte[] body, ObjectMapper json) {
-        if (body.length == 0) {
-            throw new Invalid("the body is empty; send a JSON object");
-        }
-        try (JsonParser parser = json.getFactory().createParser(body)) {
-            parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-            JsonNode root = json.readTree(parser);
-            if (root == null || root.isMissingNode()) {
-                throw new Invalid("the body is empty; send a JSON object");
-            }
-            if (parser.nextToken() != null) {
-                JsonLocation at = parser.currentTokenLocation();
-                throw new Invalid("the body is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr()
-                    + "): more after the end of the object");
-            }
-            return root;
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-            throw new Invalid("the body is not valid JSON" + where + ": " + firstLine(e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw new Invalid("the body cannot be read as JSON");
-        }
     }
 
     private static StoredValue entry(JsonNode node, String path, DataModel model) {
         String at = path == null ? "" : path + ".";
         String what = path == null ? "the body" : path;
         if (!node.isObject()) {
-            throw new Invalid(what + " must be a JSON object");
+            throw new JsonBody.Invalid(what + " must be a JSON object");
         }
         Set<String> allowed = allowedFields(model);
         Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String n = names.next();
             if (!allowed.contains(n)) {
-                throw new Invalid("unknown field '" + at + n + "'; " + (model == DataModel.ARRAY ? "an " : "a ")
+                throw new JsonBody.Invalid("unknown field '" + at + n + "'; " + (model == DataModel.ARRAY ? "an " : "a ")
                     + model.name().toLowerCase() + " entry takes "
                     + String.join(", ", orderedFields(model)));
             }
@@ -132,16 +96,16 @@ final class DhtWriteRequest {
         if (node.has("exists")) {
             JsonNode e = node.get("exists");
             if (!e.isBoolean()) {
-                throw new Invalid("'" + at + "exists' must be true or false");
+                throw new JsonBody.Invalid("'" + at + "exists' must be true or false");
             }
             exists = e.booleanValue();
         }
         byte[] value = bytes(node, "value", "valueBase64", at, Integer.MAX_VALUE);
         if (exists && value == null) {
-            throw new Invalid(what + " needs 'value' (UTF-8 text) or 'valueBase64' (binary)");
+            throw new JsonBody.Invalid(what + " needs 'value' (UTF-8 text) or 'valueBase64' (binary)");
         }
         if (!exists && value != null) {
-            throw new Invalid(what + " deletes (exists: false) and takes no value");
+            throw new JsonBody.Invalid(what + " deletes (exists: false) and takes no value");
         }
         long lifetime = DEFAULT_LIFETIME;
         if (node.has("lifetime")) {
@@ -154,18 +118,18 @@ final class DhtWriteRequest {
                 if (node.has("index")) {
                     index = uint32(node.get("index"), at + "index", 0, "(omit it to append)");
                 } else if (!exists) {
-                    throw new Invalid(what + " deletes (exists: false) and needs the 'index' to delete");
+                    throw new JsonBody.Invalid(what + " deletes (exists: false) and needs the 'index' to delete");
                 } else {
                     index = APPEND;
                 }
                 if (!exists && index == APPEND) {
-                    throw new Invalid("'" + at + "index' of a deletion must name an entry, 0..4294967294");
+                    throw new JsonBody.Invalid("'" + at + "index' of a deletion must name an entry, 0..4294967294");
                 }
             }
             case DICTIONARY -> {
                 key = bytes(node, "key", "keyBase64", at, MAX_KEY_BYTES);
                 if (key == null) {
-                    throw new Invalid(what + " needs 'key' (UTF-8 text) or 'keyBase64' (binary)");
+                    throw new JsonBody.Invalid(what + " needs 'key' (UTF-8 text) or 'keyBase64' (binary)");
                 }
             }
             case SINGLE -> {
@@ -179,28 +143,28 @@ final class DhtWriteRequest {
         boolean hasText = node.has(text);
         boolean hasBase64 = node.has(base64);
         if (hasText && hasBase64) {
-            throw new Invalid("give either '" + at + text + "' or '" + at + base64 + "', not both");
+            throw new JsonBody.Invalid("give either '" + at + text + "' or '" + at + base64 + "', not both");
         }
         byte[] out = null;
         if (hasText) {
             JsonNode t = node.get(text);
             if (!t.isTextual()) {
-                throw new Invalid("'" + at + text + "' must be a string (use '" + base64 + "' for binary data)");
+                throw new JsonBody.Invalid("'" + at + text + "' must be a string (use '" + base64 + "' for binary data)");
             }
             out = t.textValue().getBytes(StandardCharsets.UTF_8);
         } else if (hasBase64) {
             JsonNode b = node.get(base64);
             if (!b.isTextual()) {
-                throw new Invalid("'" + at + base64 + "' must be a base64 string");
+                throw new JsonBody.Invalid("'" + at + base64 + "' must be a base64 string");
             }
             try {
                 out = Base64.getDecoder().decode(b.textValue());
             } catch (IllegalArgumentException e) {
-                throw new Invalid("'" + at + base64 + "' is not valid base64 (RFC 4648 §4, standard alphabet)");
+                throw new JsonBody.Invalid("'" + at + base64 + "' is not valid base64 (RFC 4648 §4, standard alphabet)");
             }
         }
         if (out != null && out.length > maxBytes) {
-            throw new Invalid("'" + at + (hasText ? text : base64) + "' is " + out.length + " bytes; at most "
+            throw new JsonBody.Invalid("'" + at + (hasText ? text : base64) + "' is " + out.length + " bytes; at most "
                 + maxBytes + " allowed");
         }
         return out;
@@ -209,11 +173,11 @@ final class DhtWriteRequest {
     private static long uint32(JsonNode n, String field, long min, String unit) {
         String range = "'" + field + "' must be an integer " + min + ".." + MAX_UINT32 + " " + unit;
         if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-            throw new Invalid(range);
+            throw new JsonBody.Invalid(range);
         }
         long v = n.longValue();
         if (v < min || v > MAX_UINT32) {
-            throw new Invalid(range + ", not " + v);
+            throw new JsonBody.Invalid(range + ", not " + v);
         }
         return v;
     }
@@ -231,7 +195,7 @@ final class DhtWriteRequest {
             ByteBuffer name = model == DataModel.ARRAY ? ByteBuffer.allocate(8).putLong(0, v.index())
                 : ByteBuffer.wrap(v.key());
             if (!seen.add(name)) {
-                throw new Invalid("values[" + i + "] repeats the " + (model == DataModel.ARRAY ? "index " + v.index()
+                throw new JsonBody.Invalid("values[" + i + "] repeats the " + (model == DataModel.ARRAY ? "index " + v.index()
                     : "key of an earlier entry") + "; name each entry once");
             }
         }
@@ -255,13 +219,5 @@ final class DhtWriteRequest {
         Set<String> s = new LinkedHashSet<>(extraFields(model));
         s.addAll(List.of("value", "valueBase64", "lifetime", "exists"));
         return s;
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "malformed";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

@@ -18,7 +18,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
  * What every controller that reads or writes data through the overlay shares: a bounded wait for
  * the overlay, and its failures as problem+json by what the client can do about them (503 with
  * Retry-After while the ring changes, the peer is not a member, overloaded or without an answer;
- * 409, 413, 404, 400 or 502 for refusals of the responsible peer).
+ * 409, 413, 404, 400 or 502 for refusals of the responsible peer), and bad bodies ({@link JsonBody})
+ * as 400 or 413.
  */
 abstract class OverlayDataController {
 
@@ -85,6 +86,16 @@ abstract class OverlayDataController {
     private static ResponseEntity<ProblemDetail> retryLater(ProblemDetail p) {
         return ResponseEntity.status(p.getStatus()).header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS))
             .body(p);
+    }
+
+    @ExceptionHandler(JsonBody.Invalid.class)
+    ProblemDetail invalid(JsonBody.Invalid e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage());
+    }
+
+    @ExceptionHandler(JsonBody.TooLarge.class)
+    ProblemDetail tooLarge(JsonBody.TooLarge e) {
+        return problem(HttpStatus.PAYLOAD_TOO_LARGE, "Request body too large", e.getMessage());
     }
 
     static ProblemDetail problem(HttpStatus status, String title, String detail) {

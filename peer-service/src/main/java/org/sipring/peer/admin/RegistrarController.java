@@ -1,9 +1,9 @@
 package org.sipring.peer.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
@@ -21,7 +21,6 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -83,9 +82,9 @@ public class RegistrarController extends OverlayDataController {
 
     @PutMapping(path = "/api/v1/subscribers/{aor}", consumes = MediaType.APPLICATION_JSON_VALUE,
         produces = MediaType.APPLICATION_JSON_VALUE)
-    public CompletableFuture<SubscriberView> provision(@PathVariable("aor") String aorText, @RequestBody byte[] body) {
+    public CompletableFuture<SubscriberView> provision(@PathVariable("aor") String aorText, HttpServletRequest request) {
         Aor aor = aor(aorText);
-        String password = password(body);
+        String password = password(JsonBody.parse(JsonBody.read(request, MAX_BODY_BYTES), json));
         return started(registrar.provision(aor, password)).thenApply(v -> SubscriberView.of(aor));
     }
 
@@ -131,63 +130,38 @@ public class RegistrarController extends OverlayDataController {
         try {
             return Aor.parse(text);
         } catch (Aor.InvalidAorException e) {
-            throw new InvalidBody("invalid address-of-record: " + e.getMessage());
+            throw new JsonBody.Invalid("invalid address-of-record: " + e.getMessage());
         }
     }
 
     /** {@code {"password": "..."}}, nothing else: 1 to 256 characters, no control characters. */
-    private String password(byte[] body) {
-        if (body == null || body.length == 0) {
-            throw new InvalidBody("a JSON body {\"password\": \"...\"} is required");
-        }
-        if (body.length > MAX_BODY_BYTES) {
-            throw new InvalidBody("the body exceeds " + MAX_BODY_BYTES + " bytes");
-        }
-        JsonNode root;
-        try {
-            root = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new InvalidBody("the body is not valid JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            throw new InvalidBody("the body could not be read");
-        }
-        if (root == null || !root.isObject()) {
-            throw new InvalidBody("the body must be a JSON object {\"password\": \"...\"}");
+    private static String password(JsonNode root) {
+        if (!root.isObject()) {
+            throw new JsonBody.Invalid("the body must be a JSON object {\"password\": \"...\"}");
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!"password".equals(f)) {
-                throw new InvalidBody("unknown field '" + f + "'; only \"password\" is accepted");
+                throw new JsonBody.Invalid("unknown field '" + f + "'; only \"password\" is accepted");
             }
         }
         JsonNode p = root.get("password");
         if (p == null || !p.isTextual()) {
-            throw new InvalidBody("\"password\" must be a string");
+            throw new JsonBody.Invalid("\"password\" must be a string");
         }
         String password = p.asText();
         if (password.isEmpty() || password.length() > MAX_PASSWORD_LENGTH) {
-            throw new InvalidBody("\"password\" must have 1 to " + MAX_PASSWORD_LENGTH + " characters");
+            throw new JsonBody.Invalid("\"password\" must have 1 to " + MAX_PASSWORD_LENGTH + " characters");
         }
         if (password.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidBody("\"password\" must not contain control characters");
+            throw new JsonBody.Invalid("\"password\" must not contain control characters");
         }
         return password;
-    }
-
-    @ExceptionHandler(InvalidBody.class)
-    ProblemDetail invalid(InvalidBody e) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage());
     }
 
     @ExceptionHandler(NotFound.class)
     ProblemDetail notFound(NotFound e) {
         return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage());
-    }
-
-    static final class InvalidBody extends RuntimeException {
-        InvalidBody(String detail) {
-            super(detail, null, false, false);
-        }
     }
 
     static final class NotFound extends RuntimeException {

@@ -46,10 +46,7 @@ public final class BindingCodec {
     }
 
     static Binding read(DataInputStream in) throws IOException {
-        int format = in.readUnsignedByte();
-        if (format != FORMAT) {
-            throw new MalformedBindingException("unknown binding format " + format);
-        }
+        Wire.expectFormat(in, FORMAT, "binding");
         String contact = in.readUTF();
         int q = in.readUnsignedShort();
         long expiresAt = in.readLong();

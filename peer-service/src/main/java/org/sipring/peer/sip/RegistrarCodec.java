@@ -55,7 +55,7 @@ public final class RegistrarCodec {
 
     public static RegisterCall decodeCall(byte[] bytes) {
         return Wire.decode(bytes, in -> {
-            format(in, "register call");
+            Wire.expectFormat(in, FORMAT, "register call");
             String callId = in.readUTF();
             long cseq = in.readLong();
             OptionalInt expires = readOptional(in);
@@ -94,7 +94,7 @@ public final class RegistrarCodec {
 
     public static RegisterReply decodeReply(byte[] bytes) {
         return Wire.decode(bytes, in -> {
-            format(in, "register reply");
+            Wire.expectFormat(in, FORMAT, "register reply");
             int status = in.readUnsignedShort();
             String reason = in.readUTF();
             OptionalInt minExpires = readOptional(in);
@@ -126,7 +126,7 @@ public final class RegistrarCodec {
 
     public static AuthRecord decodeAuth(byte[] bytes) {
         return Wire.decode(bytes, in -> {
-            format(in, "credentials");
+            Wire.expectFormat(in, FORMAT, "credentials");
             Map<DigestAlgorithm, String> ha1 = new EnumMap<>(DigestAlgorithm.class);
             int n = in.readUnsignedShort();
             for (int i = 0; i < n; i++) {
@@ -161,13 +161,6 @@ public final class RegistrarCodec {
             .orElseThrow(() -> new BindingCodec.MalformedBindingException("unknown algorithm " + token));
         return new DigestResponse(username, realm, nonce, uri, response, algorithm, in.readUTF(), in.readUTF(),
             in.readUTF(), in.readUTF());
-    }
-
-    private static void format(DataInputStream in, String what) throws IOException {
-        int f = in.readUnsignedByte();
-        if (f != FORMAT) {
-            throw new BindingCodec.MalformedBindingException("unknown " + what + " format " + f);
-        }
     }
 
     private static void writeOptional(DataOutputStream out, OptionalInt v) throws IOException {

@@ -53,6 +53,14 @@ final class Wire {
         }
     }
 
+    /** Reads the leading format byte and refuses any other than {@code format}. */
+    static void expectFormat(DataInputStream in, int format, String what) throws IOException {
+        int f = in.readUnsignedByte();
+        if (f != format) {
+            throw new BindingCodec.MalformedBindingException("unknown " + what + " format " + f);
+        }
+    }
+
     static boolean readFlag(DataInputStream in) throws IOException {
         int b = in.readUnsignedByte();
         if (b > 1) {

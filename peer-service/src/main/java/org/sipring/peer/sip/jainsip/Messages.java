@@ -13,7 +13,6 @@ import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.sipring.peer.sip.Binding;
-import org.sipring.peer.sip.SipSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,24 +28,17 @@ final class Messages {
     private final MessageFactory messageFactory;
     private final HeaderFactory headers;
     private final AddressFactory addresses;
-    private final SipSettings settings;
     private final SipCounters counters;
 
-    Messages(MessageFactory messageFactory, HeaderFactory headers, AddressFactory addresses, SipSettings settings,
-             SipCounters counters) {
+    Messages(MessageFactory messageFactory, HeaderFactory headers, AddressFactory addresses, SipCounters counters) {
         this.messageFactory = messageFactory;
         this.headers = headers;
         this.addresses = addresses;
-        this.settings = settings;
         this.counters = counters;
     }
 
     HeaderFactory headers() {
         return headers;
-    }
-
-    AddressFactory addresses() {
-        return addresses;
     }
 
     /** A response with a To tag when the status is final (RFC 3261 §8.2.6.2). */
@@ -130,9 +122,5 @@ final class Messages {
             log.debug("cannot send {} to {}:{}: {}", response.getStatusCode(), exchange.remoteHost(),
                 exchange.remotePort(), e.getMessage());
         }
-    }
-
-    SipSettings settings() {
-        return settings;
     }
 }

@@ -100,7 +100,7 @@ final class RegisterHandler {
             if (failure != null) {
                 messages.send(x, overlayFailure(r, failure));
             } else {
-                messages.send(x, answer(x, aor, reply));
+                messages.send(x, answer(x, aor, request, reply));
             }
         }, responder);
     }
@@ -202,7 +202,7 @@ final class RegisterHandler {
         return resp;
     }
 
-    private Response answer(Exchange x, Aor aor, RegisterReply reply) {
+    private Response answer(Exchange x, Aor aor, RegisterRequest request, RegisterReply reply) {
         Request r = x.request();
         if (reply.status() == Response.UNAUTHORIZED) {
             return challenge(r, aor.host(), reply.staleNonce());
@@ -225,12 +225,11 @@ final class RegisterHandler {
                 ok.addHeader(messages.contact(b, now));
             }
             messages.addDate(ok);
-            List<String> path = RegisterParser.supports(r, "path") ? RegisterParser.values(r, "Path") : List.of();
-            for (String p : path) {
+            for (String p : request.path()) {
                 ok.addHeader(messages.headers().createHeader("Path", p));
             }
             List<String> supported = new ArrayList<>();
-            if (!path.isEmpty()) {
+            if (!request.path().isEmpty()) {
                 supported.add("path");
             }
             if (RegisterParser.supports(r, "outbound") && reply.bindings().stream().anyMatch(b -> b.regId() > 0)) {

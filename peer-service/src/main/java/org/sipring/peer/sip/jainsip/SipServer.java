@@ -72,7 +72,7 @@ public final class SipServer implements SipListener, AutoCloseable {
             SipFactory factory = SipFactory.getInstance();
             SipCounters counters = new SipCounters();
             Messages messages = new Messages(factory.createMessageFactory(), factory.createHeaderFactory(),
-                factory.createAddressFactory(), settings, counters);
+                factory.createAddressFactory(), counters);
             ThreadPoolExecutor responder = responderPool();
             RegisterHandler register = new RegisterHandler(settings, registrar, nonces, messages, responder);
             SipServer server = new SipServer(settings, stack, provider, responder, messages, register,

@@ -84,13 +84,16 @@ class StorageIT {
             byNumber.put(numberOf.get(b), rb);
             List<PeerProcess> five = List.copyOf(byNumber.values());
             Ring again = LocalCluster.awaitRing(five, Duration.ofSeconds(120));
-            assertThat(again.ids()).as("restarted peers keep their Node-IDs").containsExactlyElementsOf(ring.ids());
-            awaitCopies(again, byNumber, numberOf, changed, acked);
-            awaitCopies(again, byNumber, numberOf, sample(List.copyOf(acked.keySet()), SAMPLE), acked);
+            assertThat(again.ids()).as("restarted peers keep their Node-IDs").contains(a, b);
+            // with two adjacent peers gone, a survivor may have moved to split the gap they left
+            // (peer.overlay.rebalance), so the ring is read again rather than assumed
+            Map<String, Integer> numberAgain = numbersById(byNumber);
+            awaitCopies(again, byNumber, numberAgain, changed, acked);
+            awaitCopies(again, byNumber, numberAgain, sample(List.copyOf(acked.keySet()), SAMPLE), acked);
 
             // 6. drain one peer while writers keep storing new keys and updating keys of its range
             String drained = again.ids().get(random.nextInt(again.ids().size()));
-            PeerProcess pd = byNumber.get(numberOf.get(drained));
+            PeerProcess pd = byNumber.get(numberAgain.get(drained));
             List<PeerProcess> staying = five.stream().filter(p -> p != pd).toList();
             List<String> ofDrained = acked.keySet().stream()
                 .filter(k -> responsible(again, k).equals(drained)).limit(2_000).toList();
@@ -122,8 +125,10 @@ class StorageIT {
             List<String> written = acked.keySet().stream().filter(k -> k.startsWith("live")).toList();
             assertAllReadable(staying, acked, written);
             assertAllReadable(staying, acked, ofDrained);
-            awaitCopies(four, byNumber, numberOf, written, acked);
-            awaitCopies(four, byNumber, numberOf, ofDrained, acked);
+            byNumber.values().remove(pd);
+            Map<String, Integer> numberFour = numbersById(byNumber);
+            awaitCopies(four, byNumber, numberFour, written, acked);
+            awaitCopies(four, byNumber, numberFour, ofDrained, acked);
         }
     }
 

@@ -29,6 +29,14 @@ public final class Registrar {
         return overlay.fetch(aor.toString(), Registration.KIND).thenApply(Registration::bindings);
     }
 
+    /** The AOR's bindings and whether it is a subscriber, in one fetch: what a proxy needs to route to it. */
+    public CompletableFuture<Lookup> lookup(Aor aor) {
+        return overlay.fetch(aor.toString(), Registration.KIND).thenApply(values -> {
+            Registration.Contents c = Registration.read(values);
+            return new Lookup(c.credentials().isPresent(), c.bindings());
+        });
+    }
+
     /** Removes every binding of the AOR; completes with how many there were. */
     public CompletableFuture<Integer> removeBindings(Aor aor) {
         return overlay.update(aor.toString(), Registration.KIND, RegistrarProcedures.REMOVE_BINDINGS, new byte[0])

@@ -20,11 +20,24 @@ import java.util.Set;
  * @param threads        the bounded pool that runs the SIP listener
  * @param maxMessageSize largest SIP message accepted on a stream transport
  * @param flowTimer      seconds between keep-alives a UA of an RFC 5626 flow is asked for (Flow-Timer)
+ * @param routing        whether requests to an AOR are proxied to its contacts or redirected (302)
+ * @param flowSecret     the overlay-wide key of flow tokens ({@link FlowToken})
  */
 public record SipSettings(String host, int port, Set<String> domains, boolean authEnabled, byte[] authSecret,
                           Duration nonceLifetime, List<DigestAlgorithm> algorithms, RegistrarPolicy policy, int threads, int maxMessageSize,
-                          int flowTimer) {
+                          int flowTimer, Routing routing, byte[] flowSecret) {
+
+    /** What the peer does with a request for a registered AOR. */
+    public enum Routing {
+        /** Stateful proxy to the contacts (RFC 3261 §16), forking by q-value. */
+        PROXY,
+        /** 302 listing the contacts (RFC 3261 §21.3.3); the caller tries them itself. */
+        REDIRECT
+    }
+
     public SipSettings {
+        Objects.requireNonNull(routing, "routing");
+        flowSecret = flowSecret.clone();
         Objects.requireNonNull(host, "host");
         domains = Set.copyOf(domains);
         authSecret = authSecret == null ? new byte[0] : authSecret.clone();
@@ -41,6 +54,11 @@ public record SipSettings(String host, int port, Set<String> domains, boolean au
         return authSecret.clone();
     }
 
+    @Override
+    public byte[] flowSecret() {
+        return flowSecret.clone();
+    }
+
     /** host:port, as peers' flows name this one. */
     public String address() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
@@ -48,6 +66,6 @@ public record SipSettings(String host, int port, Set<String> domains, boolean au
 
     @Override
     public String toString() {
-        return "SipSettings[" + address() + ", domains " + domains + ", auth " + (authEnabled ? "on" : "off") + "]";
+        return "SipSettings[" + address() + ", domains " + domains + ", auth " + (authEnabled ? "on" : "off") + ", " + routing + "]";
     }
 }

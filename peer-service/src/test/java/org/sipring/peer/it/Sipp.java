@@ -40,6 +40,33 @@ final class Sipp {
      * (host:port), over UDP or TCP.
      */
     static Result run(Path dir, String scenario, String localIp, String target, boolean tcp, int calls, String... extra) {
+        return start(dir, scenario, localIp, freePort(localIp), target, tcp, calls, extra).finish();
+    }
+
+    /** A SIPp process started in the background; {@link #finish} waits for it. */
+    record Running(Process process, Path xml, Path messages, Path errors) {
+        Result finish() {
+            try {
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new AssertionError("sipp did not finish within 60 s: " + xml);
+                }
+                return new Result(process.exitValue(), read(messages), read(errors));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    /**
+     * Starts a scenario from {@code localIp:localPort}; with a null {@code target} it is a server
+     * scenario (it starts with a {@code recv}) that waits for requests on that port.
+     */
+    static Running start(Path dir, String scenario, String localIp, int localPort, String target, boolean tcp, int calls,
+                         String... extra) {
         int n = RUNS.incrementAndGet();
         Path xml = dir.resolve("scenario-" + n + ".xml");
         Path messages = dir.resolve("messages-" + n + ".log");
@@ -48,23 +75,18 @@ final class Sipp {
             Files.createDirectories(dir);
             Files.writeString(xml, scenario);
             List<String> command = new ArrayList<>(List.of("sipp", "-sf", xml.toString(), "-i", localIp,
-                "-p", Integer.toString(freeUdpPort(localIp)), "-m", Integer.toString(calls), "-t", tcp ? "t1" : "u1",
+                "-p", Integer.toString(localPort), "-m", Integer.toString(calls), "-t", tcp ? "t1" : "u1",
                 "-nostdin", "-timeout", "30s", "-timeout_error", "-trace_msg", "-message_file", messages.toString(),
                 "-trace_err", "-error_file", errors.toString(), "-max_retrans", "3"));
             command.addAll(List.of(extra));
-            command.add(target);
+            if (target != null) {
+                command.add(target);
+            }
             Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("sipp-" + n + ".out").toFile()).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("sipp did not finish within 60 s: " + xml);
-            }
-            return new Result(p.exitValue(), read(messages), read(errors));
+            return new Running(p, xml, messages, errors);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run sipp (scripts/install-deps.sh installs it)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 
@@ -72,10 +94,21 @@ final class Sipp {
         return Files.exists(f) ? Files.readString(f) : "";
     }
 
-    private static int freeUdpPort(String ip) throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName(ip))) {
-            return s.getLocalPort();
+    /** A port free for UDP and TCP on {@code ip}. */
+    static int freePort(String ip) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName(ip))) {
+                int port = s.getLocalPort();
+                try (java.net.ServerSocket t = new java.net.ServerSocket(port, 1, InetAddress.getByName(ip))) {
+                    return port;
+                } catch (IOException taken) {
+                    // the TCP port is in use: another one
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        throw new IllegalStateException("no free port on " + ip);
     }
 
     // ------------------------------------------------------------------ scenario text

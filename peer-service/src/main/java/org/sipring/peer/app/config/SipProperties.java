@@ -41,6 +41,9 @@ public class SipProperties {
     /** Flow-Timer sent to RFC 5626 user agents: seconds between their keep-alives. */
     private Duration flowTimer = Duration.ofSeconds(120);
 
+    /** proxy (stateful, forking) or redirect (302 with the contacts). */
+    private String routing = "proxy";
+
     public static class Auth {
         /** Digest authentication of REGISTER; off only for local demos. */
         private boolean enabled = true;
@@ -166,6 +169,14 @@ public class SipProperties {
 
     public void setMaxMessageSize(DataSize maxMessageSize) {
         this.maxMessageSize = maxMessageSize;
+    }
+
+    public String getRouting() {
+        return routing;
+    }
+
+    public void setRouting(String routing) {
+        this.routing = routing;
     }
 
     public Duration getFlowTimer() {

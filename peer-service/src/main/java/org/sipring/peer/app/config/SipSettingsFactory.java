@@ -27,7 +27,7 @@ public final class SipSettingsFactory {
     }
 
     /** @return empty when SIP is disabled */
-    public static Optional<SipSettings> build(SipProperties p, PeerAddress overlayListen) {
+    public static Optional<SipSettings> build(SipProperties p, PeerAddress overlayListen, String overlayName) {
         if (!p.isEnabled()) {
             return Optional.empty();
         }
@@ -68,8 +68,37 @@ public final class SipSettingsFactory {
         if (flowTimer == null || flowTimer.toSeconds() < 10) {
             throw new InvalidPropertyException("peer.sip.flow-timer", "must be at least 10s");
         }
+        SipSettings.Routing routing = routing(p.getRouting());
         return Optional.of(new SipSettings(listen.ip().getHostAddress(), listen.port(), domains, p.getAuth().isEnabled(),
-            secret, nonceLifetime, algorithms, policy, p.getThreads(), (int) maxMessage, (int) flowTimer.toSeconds()));
+            secret, nonceLifetime, algorithms, policy, p.getThreads(), (int) maxMessage, (int) flowTimer.toSeconds(),
+            routing, flowSecret(p, overlayName)));
+    }
+
+    private static SipSettings.Routing routing(String value) {
+        String v = value == null ? "" : value.trim().toUpperCase(java.util.Locale.ROOT);
+        try {
+            return SipSettings.Routing.valueOf(v);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPropertyException("peer.sip.routing", "'" + value + "' is not proxy or redirect");
+        }
+    }
+
+    /**
+     * The flow token key: the overlay-wide secret when one is set. Without one (authentication off,
+     * a demo) it is derived from the overlay name, which every peer knows; tokens are then only as
+     * private as that name, no worse than an overlay that registers anyone.
+     */
+    private static byte[] flowSecret(SipProperties p, String overlayName) {
+        String s = p.getAuth().getSecret();
+        if (s != null && s.getBytes(StandardCharsets.UTF_8).length >= MIN_SECRET_LENGTH) {
+            return s.getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                .digest(("sipring flow token\n" + overlayName).getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The expiry limits and contacts per AOR, which every peer needs, SIP enabled or not. */

@@ -4,6 +4,7 @@ import java.text.ParseException;
 import java.util.Calendar;
 import java.util.List;
 import java.util.TimeZone;
+import java.util.concurrent.CompletionException;
 import javax.sip.InvalidArgumentException;
 import javax.sip.address.AddressFactory;
 import javax.sip.header.ContactHeader;
@@ -12,6 +13,7 @@ import javax.sip.header.ToHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.sipring.peer.overlay.OverlayException;
 import org.sipring.peer.sip.Binding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,9 @@ final class Messages {
     Response response(Request request, int status) {
         try {
             Response r = messageFactory.createResponse(status, request);
+            if (status == Proxy.FLOW_FAILED) {
+                r.setReasonPhrase("Flow Failed");
+            }
             ToHeader to = (ToHeader) r.getHeader(ToHeader.NAME);
             if (status >= 200 && to != null && to.getTag() == null) {
                 to.setTag(Integer.toHexString(Long.hashCode(System.nanoTime()) ^ request.hashCode()));
@@ -75,6 +80,23 @@ final class Messages {
             throw new IllegalArgumentException(e);
         }
         return r;
+    }
+
+    /** Overlay trouble as SIP: not joined, overloaded or no answer is 503 with Retry-After; the rest 500. */
+    Response overlayFailure(Request r, String what, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof OverlayException.NotJoined) {
+            return unavailable(r, "Not in the overlay yet", 5);
+        }
+        if (cause instanceof OverlayException.Overloaded) {
+            return unavailable(r, "Overloaded", 2);
+        }
+        if (cause instanceof OverlayException) {
+            log.info("{} for {} failed in the overlay: {}", what, r.getRequestURI(), cause.getMessage());
+            return unavailable(r, "Registration store unavailable", 5);
+        }
+        log.warn("{} for {} failed: {}", what, r.getRequestURI(), cause.toString());
+        return response(r, Response.SERVER_INTERNAL_ERROR);
     }
 
     Response optionsOk(Request request) {
@@ -111,6 +133,10 @@ final class Messages {
             c.setParameter("reg-id", Integer.toString(b.regId()));
         }
         return c;
+    }
+
+    void countForwarded(int status) {
+        counters.countForwarded(status);
     }
 
     void send(Exchange exchange, Response response) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import javax.sip.InvalidArgumentException;
 import javax.sip.address.SipURI;
@@ -16,7 +15,6 @@ import javax.sip.header.ToHeader;
 import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-import org.sipring.peer.overlay.OverlayException;
 import org.sipring.peer.sip.Aor;
 import org.sipring.peer.sip.Binding;
 import org.sipring.peer.sip.DigestAlgorithm;
@@ -98,7 +96,7 @@ final class RegisterHandler {
         }
         registrar.register(aor, call).whenCompleteAsync((reply, failure) -> {
             if (failure != null) {
-                messages.send(x, overlayFailure(r, failure));
+                messages.send(x, messages.overlayFailure(r, "REGISTER", failure));
             } else {
                 messages.send(x, answer(x, aor, request, reply));
             }
@@ -244,23 +242,5 @@ final class RegisterHandler {
             return messages.response(r, Response.SERVER_INTERNAL_ERROR);
         }
         return ok;
-    }
-
-    /** Overlay trouble as SIP: not joined, overloaded or no answer is 503 with Retry-After; the rest 500. */
-    private Response overlayFailure(Request r, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof OverlayException.NotJoined) {
-            return messages.unavailable(r, "Not in the overlay yet", 5);
-        }
-        if (cause instanceof OverlayException.Overloaded) {
-            return messages.unavailable(r, "Overloaded", 2);
-        }
-        if (cause instanceof OverlayException) {
-            log.info("REGISTER for {} failed in the overlay: {}", ((ToHeader) r.getHeader(ToHeader.NAME)).getAddress(),
-                cause.getMessage());
-            return messages.unavailable(r, "Registration store unavailable", 5);
-        }
-        log.warn("REGISTER failed: {}", cause.toString());
-        return messages.response(r, Response.SERVER_INTERNAL_ERROR);
     }
 }

@@ -4,11 +4,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Requests received by method, responses sent by status class, requests dropped without an answer. */
+/** Requests received by method, responses sent and forwarded by status class, messages dropped without an answer. */
 public final class SipCounters {
 
     private final Map<String, LongAdder> received = new ConcurrentHashMap<>();
     private final Map<Integer, LongAdder> answered = new ConcurrentHashMap<>();
+    private final Map<Integer, LongAdder> forwarded = new ConcurrentHashMap<>();
     private final LongAdder dropped = new LongAdder();
 
     void countReceived(String method) {
@@ -17,6 +18,10 @@ public final class SipCounters {
 
     void countAnswered(int status) {
         answered.computeIfAbsent(status / 100, c -> new LongAdder()).increment();
+    }
+
+    void countForwarded(int status) {
+        forwarded.computeIfAbsent(status / 100, c -> new LongAdder()).increment();
     }
 
     void countDropped() {
@@ -31,6 +36,12 @@ public final class SipCounters {
     /** @param statusClass 1 to 6 */
     public long answered(int statusClass) {
         LongAdder a = answered.get(statusClass);
+        return a == null ? 0 : a.sum();
+    }
+
+    /** Responses of other elements this peer forwarded as a proxy, by class. */
+    public long forwarded(int statusClass) {
+        LongAdder a = forwarded.get(statusClass);
         return a == null ? 0 : a.sum();
     }
 

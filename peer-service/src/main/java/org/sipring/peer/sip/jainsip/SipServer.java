@@ -1,8 +1,11 @@
 package org.sipring.peer.sip.jainsip;
 
 import gov.nist.javax.sip.RequestEventExt;
+import gov.nist.javax.sip.SipStackImpl;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +24,7 @@ import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionTerminatedEvent;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.sipring.peer.sip.Flow;
 import org.sipring.peer.sip.NonceAuthority;
 import org.sipring.peer.sip.Registrar;
 import org.sipring.peer.sip.SipSettings;
@@ -41,18 +45,23 @@ public final class SipServer implements SipListener, AutoCloseable {
     private final SipStack stack;
     private final SipProvider provider;
     private final ThreadPoolExecutor responder;
+    private final ScheduledExecutorService timers;
     private final Messages messages;
     private final RegisterHandler register;
+    private final Proxy proxy;
     private final SipCounters counters;
 
     private SipServer(SipSettings settings, SipStack stack, SipProvider provider, ThreadPoolExecutor responder,
-                      Messages messages, RegisterHandler register, SipCounters counters) {
+                      ScheduledExecutorService timers, Messages messages, RegisterHandler register, Proxy proxy,
+                      SipCounters counters) {
         this.settings = settings;
         this.stack = stack;
         this.provider = provider;
         this.responder = responder;
+        this.timers = timers;
         this.messages = messages;
         this.register = register;
+        this.proxy = proxy;
         this.counters = counters;
     }
 
@@ -74,13 +83,21 @@ public final class SipServer implements SipListener, AutoCloseable {
             Messages messages = new Messages(factory.createMessageFactory(), factory.createHeaderFactory(),
                 factory.createAddressFactory(), counters);
             ThreadPoolExecutor responder = responderPool();
+            ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sip-timer");
+                t.setDaemon(true);
+                return t;
+            });
             RegisterHandler register = new RegisterHandler(settings, registrar, nonces, messages, responder);
-            SipServer server = new SipServer(settings, stack, provider, responder, messages, register,
+            Proxy proxy = new Proxy(settings, registrar, messages, factory.createAddressFactory(), provider,
+                (SipStackImpl) stack, responder, timers);
+            SipServer server = new SipServer(settings, stack, provider, responder, timers, messages, register, proxy,
                 counters);
             provider.addSipListener(server);
             stack.start();
-            log.info("SIP on {} (udp, tcp), domains {}, digest authentication {}", settings.address(), settings.domains(),
-                settings.authEnabled() ? "on" : "off");
+            log.info("SIP on {} (udp, tcp), domains {}, digest authentication {}, {}", settings.address(),
+                settings.domains(), settings.authEnabled() ? "on" : "off",
+                settings.routing() == SipSettings.Routing.PROXY ? "proxying to contacts" : "redirecting to contacts");
             return server;
         } catch (Exception e) {
             if (stack != null) {
@@ -110,10 +127,15 @@ public final class SipServer implements SipListener, AutoCloseable {
     public void processRequest(RequestEvent event) {
         Request request = event.getRequest();
         String method = request.getMethod();
+        ServerTransaction tx = event.getServerTransaction();
         if (Request.ACK.equals(method)) {
+            if (tx == null) {
+                counters.countReceived(method);
+                proxy.ack(request, new Flow(transport(request), remoteAddress(event), Math.max(1, remotePort(event)),
+                    settings.address()));
+            }
             return;
         }
-        ServerTransaction tx = event.getServerTransaction();
         try {
             if (tx == null) {
                 tx = provider.getNewServerTransaction(request);
@@ -130,8 +152,8 @@ public final class SipServer implements SipListener, AutoCloseable {
         try {
             switch (method) {
                 case Request.REGISTER -> register.handle(exchange);
-                case Request.OPTIONS -> messages.send(exchange, messages.optionsOk(request));
-                default -> messages.send(exchange, messages.response(request, Response.NOT_IMPLEMENTED));
+                case Request.CANCEL -> proxy.cancel(exchange);
+                default -> proxy.handle(exchange);
             }
         } catch (RuntimeException e) {
             log.warn("{} from {}:{} failed: {}", method, exchange.remoteHost(), exchange.remotePort(), e.toString());
@@ -154,11 +176,17 @@ public final class SipServer implements SipListener, AutoCloseable {
 
     @Override
     public void processResponse(ResponseEvent event) {
-        counters.countDropped();
+        try {
+            proxy.response(event);
+        } catch (RuntimeException e) {
+            counters.countDropped();
+            log.warn("a {} response could not be forwarded: {}", event.getResponse().getStatusCode(), e.toString());
+        }
     }
 
     @Override
     public void processTimeout(TimeoutEvent event) {
+        proxy.timeout(event);
     }
 
     @Override
@@ -180,6 +208,7 @@ public final class SipServer implements SipListener, AutoCloseable {
             stack.stop();
         } finally {
             responder.shutdown();
+            timers.shutdownNow();
         }
         log.info("SIP on {} stopped", settings.address());
     }

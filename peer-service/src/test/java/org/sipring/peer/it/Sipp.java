@@ -46,10 +46,14 @@ final class Sipp {
     /** A SIPp process started in the background; {@link #finish} waits for it. */
     record Running(Process process, Path xml, Path messages, Path errors) {
         Result finish() {
+            return finish(java.time.Duration.ofSeconds(60));
+        }
+
+        Result finish(java.time.Duration timeout) {
             try {
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
-                    throw new AssertionError("sipp did not finish within 60 s: " + xml);
+                    throw new AssertionError("sipp did not finish within " + timeout.toSeconds() + " s: " + xml);
                 }
                 return new Result(process.exitValue(), read(messages), read(errors));
             } catch (IOException e) {
@@ -67,6 +71,17 @@ final class Sipp {
      */
     static Running start(Path dir, String scenario, String localIp, int localPort, String target, boolean tcp, int calls,
                          String... extra) {
+        return start(dir, scenario, localIp, localPort, target, tcp, calls, true, extra);
+    }
+
+    /** As {@link #start}, for thousands of calls: failed calls only are traced, not every message. */
+    static Running startBulk(Path dir, String scenario, String localIp, int localPort, String target, int calls,
+                             String... extra) {
+        return start(dir, scenario, localIp, localPort, target, false, calls, false, extra);
+    }
+
+    private static Running start(Path dir, String scenario, String localIp, int localPort, String target, boolean tcp,
+                                 int calls, boolean traceMessages, String... extra) {
         int n = RUNS.incrementAndGet();
         Path xml = dir.resolve("scenario-" + n + ".xml");
         Path messages = dir.resolve("messages-" + n + ".log");
@@ -76,8 +91,11 @@ final class Sipp {
             Files.writeString(xml, scenario);
             List<String> command = new ArrayList<>(List.of("sipp", "-sf", xml.toString(), "-i", localIp,
                 "-p", Integer.toString(localPort), "-m", Integer.toString(calls), "-t", tcp ? "t1" : "u1",
-                "-nostdin", "-timeout", "30s", "-timeout_error", "-trace_msg", "-message_file", messages.toString(),
-                "-trace_err", "-error_file", errors.toString(), "-max_retrans", "3"));
+                "-nostdin", "-timeout", "30s", "-timeout_error", "-trace_err", "-error_file", errors.toString(),
+                "-max_retrans", "3"));
+            if (traceMessages) {
+                command.addAll(List.of("-trace_msg", "-message_file", messages.toString()));
+            }
             command.addAll(List.of(extra));
             if (target != null) {
                 command.add(target);

@@ -22,10 +22,11 @@ import java.util.Set;
  * @param flowTimer      seconds between keep-alives a UA of an RFC 5626 flow is asked for (Flow-Timer)
  * @param routing        whether requests to an AOR are proxied to its contacts or redirected (302)
  * @param flowSecret     the overlay-wide key of flow tokens ({@link FlowToken})
+ * @param maxPending     requests allowed to wait for the overlay at once; more are answered 503
  */
 public record SipSettings(String host, int port, Set<String> domains, boolean authEnabled, byte[] authSecret,
                           Duration nonceLifetime, List<DigestAlgorithm> algorithms, RegistrarPolicy policy, int threads, int maxMessageSize,
-                          int flowTimer, Routing routing, byte[] flowSecret) {
+                          int flowTimer, Routing routing, byte[] flowSecret, int maxPending) {
 
     /** What the peer does with a request for a registered AOR. */
     public enum Routing {
@@ -37,6 +38,9 @@ public record SipSettings(String host, int port, Set<String> domains, boolean au
 
     public SipSettings {
         Objects.requireNonNull(routing, "routing");
+        if (maxPending < 1) {
+            throw new IllegalArgumentException("maxPending must be positive");
+        }
         flowSecret = flowSecret.clone();
         Objects.requireNonNull(host, "host");
         domains = Set.copyOf(domains);

@@ -41,6 +41,9 @@ public class SipProperties {
     /** Flow-Timer sent to RFC 5626 user agents: seconds between their keep-alives. */
     private Duration flowTimer = Duration.ofSeconds(120);
 
+    /** Requests allowed to wait for the overlay at once; more are answered 503 with Retry-After. */
+    private int maxPending = 1_000;
+
     /** proxy (stateful, forking) or redirect (302 with the contacts). */
     private String routing = "proxy";
 
@@ -169,6 +172,14 @@ public class SipProperties {
 
     public void setMaxMessageSize(DataSize maxMessageSize) {
         this.maxMessageSize = maxMessageSize;
+    }
+
+    public int getMaxPending() {
+        return maxPending;
+    }
+
+    public void setMaxPending(int maxPending) {
+        this.maxPending = maxPending;
     }
 
     public String getRouting() {

@@ -69,9 +69,12 @@ public final class SipSettingsFactory {
             throw new InvalidPropertyException("peer.sip.flow-timer", "must be at least 10s");
         }
         SipSettings.Routing routing = routing(p.getRouting());
+        if (p.getMaxPending() < 1 || p.getMaxPending() > 1_000_000) {
+            throw new InvalidPropertyException("peer.sip.max-pending", "must be 1 to 1000000");
+        }
         return Optional.of(new SipSettings(listen.ip().getHostAddress(), listen.port(), domains, p.getAuth().isEnabled(),
             secret, nonceLifetime, algorithms, policy, p.getThreads(), (int) maxMessage, (int) flowTimer.toSeconds(),
-            routing, flowSecret(p, overlayName)));
+            routing, flowSecret(p, overlayName), p.getMaxPending()));
     }
 
     private static SipSettings.Routing routing(String value) {

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sip.ClientTransaction;
 import javax.sip.ResponseEvent;
 import javax.sip.SipProvider;
@@ -77,9 +78,10 @@ final class Proxy {
     private final Executor responder;
     private final ScheduledExecutorService timers;
     private final Map<String, ProxyCall> calls = new ConcurrentHashMap<>();
+    private final AtomicInteger pending;
 
     Proxy(SipSettings settings, Registrar registrar, Messages messages, AddressFactory addresses, SipProvider provider,
-          SipStackImpl stack, Executor responder, ScheduledExecutorService timers) {
+          SipStackImpl stack, Executor responder, ScheduledExecutorService timers, AtomicInteger pending) {
         this.settings = settings;
         this.registrar = registrar;
         this.messages = messages;
@@ -91,6 +93,7 @@ final class Proxy {
         this.loops = new LoopDetection(settings.host(), settings.port());
         this.responder = responder;
         this.timers = timers;
+        this.pending = pending;
     }
 
     /** The peer's own flow token for a flow it holds, for Path and Record-Route. */
@@ -107,6 +110,10 @@ final class Proxy {
         MaxForwardsHeader mf = (MaxForwardsHeader) r.getHeader(MaxForwardsHeader.NAME);
         if (routing.toThisPeer()) {
             answerLocally(x);
+            return;
+        }
+        if (!(r.getRequestURI() instanceof SipURI) && routing.flow() == null && routing.remaining().isEmpty()) {
+            messages.send(x, messages.response(r, Response.UNSUPPORTED_URI_SCHEME));
             return;
         }
         if (mf != null && mf.getMaxForwards() <= 0) {
@@ -322,7 +329,11 @@ final class Proxy {
 
     private void lookUp(Exchange x, Aor aor, Routing routing, Flow arrival) {
         Request r = x.request();
-        registrar.lookup(aor).whenCompleteAsync((lookup, failure) -> {
+        pending.incrementAndGet();
+        registrar.lookup(aor)
+            // counted down as the overlay answers, even if the responder pool drops the completion
+            .whenComplete((done, failed) -> pending.decrementAndGet())
+            .whenCompleteAsync((lookup, failure) -> {
             if (failure != null) {
                 messages.send(x, messages.overlayFailure(r, r.getMethod(), failure));
                 return;

@@ -7,6 +7,7 @@ import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sip.InvalidArgumentException;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
@@ -46,14 +47,16 @@ final class RegisterHandler {
     private final NonceAuthority nonces;
     private final Messages messages;
     private final Executor responder;
+    private final AtomicInteger pending;
 
     RegisterHandler(SipSettings settings, Registrar registrar, NonceAuthority nonces, Messages messages,
-                    Executor responder) {
+                    Executor responder, AtomicInteger pending) {
         this.settings = settings;
         this.registrar = registrar;
         this.nonces = nonces;
         this.messages = messages;
         this.responder = responder;
+        this.pending = pending;
     }
 
     void handle(Exchange x) {
@@ -67,7 +70,10 @@ final class RegisterHandler {
         try {
             aor = Aor.parse(((ToHeader) r.getHeader(ToHeader.NAME)).getAddress().getURI().toString());
         } catch (Aor.InvalidAorException | NullPointerException e) {
-            messages.send(x, messages.response(r, Response.BAD_REQUEST, "To is not a sip:user@domain address"));
+            ToHeader to = (ToHeader) r.getHeader(ToHeader.NAME);
+            boolean sip = to != null && to.getAddress().getURI() instanceof SipURI;
+            messages.send(x, sip ? messages.response(r, Response.BAD_REQUEST, "To is not a sip:user@domain address")
+                : messages.response(r, Response.UNSUPPORTED_URI_SCHEME));
             return;
         }
         if (!settings.domains().contains(aor.host())) {
@@ -94,7 +100,11 @@ final class RegisterHandler {
         } else {
             call = new RegisterCall(request, false, null, 0);
         }
-        registrar.register(aor, call).whenCompleteAsync((reply, failure) -> {
+        pending.incrementAndGet();
+        registrar.register(aor, call)
+            // counted down as the overlay answers, even if the responder pool drops the completion
+            .whenComplete((done, failed) -> pending.decrementAndGet())
+            .whenCompleteAsync((reply, failure) -> {
             if (failure != null) {
                 messages.send(x, messages.overlayFailure(r, "REGISTER", failure));
             } else {
@@ -106,6 +116,9 @@ final class RegisterHandler {
     /** Steps 1 and 2: the Request-URI names a domain served here; every required extension is understood. */
     private Optional<Response> checkDomainAndRequire(Request r) {
         URI requestUri = r.getRequestURI();
+        if (!(requestUri instanceof SipURI)) {
+            return Optional.of(messages.response(r, Response.UNSUPPORTED_URI_SCHEME));
+        }
         if (!(requestUri instanceof SipURI sip) || !settings.domains().contains(sip.getHost().toLowerCase(Locale.ROOT))) {
             return Optional.of(messages.response(r, Response.FORBIDDEN, "Domain not served here"));
         }

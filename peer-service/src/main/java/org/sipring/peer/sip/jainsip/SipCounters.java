@@ -11,6 +11,8 @@ public final class SipCounters {
     private final Map<Integer, LongAdder> answered = new ConcurrentHashMap<>();
     private final Map<Integer, LongAdder> forwarded = new ConcurrentHashMap<>();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder malformed = new LongAdder();
+    private final LongAdder shed = new LongAdder();
 
     void countReceived(String method) {
         received.computeIfAbsent(method.length() > 16 ? "other" : method, m -> new LongAdder()).increment();
@@ -22,6 +24,24 @@ public final class SipCounters {
 
     void countForwarded(int status) {
         forwarded.computeIfAbsent(status / 100, c -> new LongAdder()).increment();
+    }
+
+    void countMalformed() {
+        malformed.increment();
+    }
+
+    void countShed() {
+        shed.increment();
+    }
+
+    /** Messages the parser rejected (answered 400 by the stack when it could, else dropped). */
+    public long malformed() {
+        return malformed.sum();
+    }
+
+    /** Requests answered 503 at once because too many were waiting for the overlay. */
+    public long shed() {
+        return shed.sum();
     }
 
     void countDropped() {

@@ -2,6 +2,7 @@ package org.sipring.peer.sip.jainsip;
 
 import gov.nist.javax.sip.RequestEventExt;
 import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.message.SIPRequest;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
@@ -72,6 +73,9 @@ public final class SipServer implements SipListener, AutoCloseable {
      */
     public static SipServer start(SipSettings settings, Registrar registrar, NonceAuthority nonces) {
         SipStack stack = null;
+        SipCounters counters = new SipCounters();
+        AtomicInteger pending = new AtomicInteger();
+        StackHooks.register(SipStackFactory.name(settings), new StackHooks.Hooks(counters, pending, settings.maxPending()));
         try {
             stack = SipStackFactory.create(settings);
             ListeningPoint udp = stack.createListeningPoint(settings.host(), settings.port(), ListeningPoint.UDP);
@@ -79,7 +83,6 @@ public final class SipServer implements SipListener, AutoCloseable {
             SipProvider provider = stack.createSipProvider(udp);
             provider.addListeningPoint(tcp);
             SipFactory factory = SipFactory.getInstance();
-            SipCounters counters = new SipCounters();
             Messages messages = new Messages(factory.createMessageFactory(), factory.createHeaderFactory(),
                 factory.createAddressFactory(), counters);
             ThreadPoolExecutor responder = responderPool();
@@ -88,9 +91,9 @@ public final class SipServer implements SipListener, AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            RegisterHandler register = new RegisterHandler(settings, registrar, nonces, messages, responder);
+            RegisterHandler register = new RegisterHandler(settings, registrar, nonces, messages, responder, pending);
             Proxy proxy = new Proxy(settings, registrar, messages, factory.createAddressFactory(), provider,
-                (SipStackImpl) stack, responder, timers);
+                (SipStackImpl) stack, responder, timers, pending);
             SipServer server = new SipServer(settings, stack, provider, responder, timers, messages, register, proxy,
                 counters);
             provider.addSipListener(server);
@@ -100,6 +103,7 @@ public final class SipServer implements SipListener, AutoCloseable {
                 settings.routing() == SipSettings.Routing.PROXY ? "proxying to contacts" : "redirecting to contacts");
             return server;
         } catch (Exception e) {
+            StackHooks.unregister(SipStackFactory.name(settings));
             if (stack != null) {
                 stack.stop();
             }
@@ -143,11 +147,24 @@ public final class SipServer implements SipListener, AutoCloseable {
         } catch (TransactionAlreadyExistsException e) {
             return;
         } catch (Exception e) {
-            counters.countDropped();
+            // the stack refuses a transaction for a request it finds incomplete (an INVITE without
+            // Contact...): answered statelessly with its reason
             log.debug("no transaction for a {}: {}", method, e.getMessage());
+            try {
+                provider.sendResponse(messages.response(request, Response.BAD_REQUEST,
+                    String.valueOf(e.getMessage())));
+                counters.countAnswered(Response.BAD_REQUEST);
+            } catch (Exception unanswerable) {
+                counters.countDropped();
+            }
             return;
         }
         counters.countReceived(method);
+        if (request instanceof SIPRequest sip && !"SIP/2.0".equals(sip.getRequestLine().getSipVersion())) {
+            messages.send(new Exchange(tx, request, transport(request), remoteAddress(event), remotePort(event)),
+                messages.response(request, Response.VERSION_NOT_SUPPORTED));
+            return;
+        }
         Exchange exchange = new Exchange(tx, request, transport(request), remoteAddress(event), remotePort(event));
         try {
             switch (method) {
@@ -209,6 +226,7 @@ public final class SipServer implements SipListener, AutoCloseable {
         } finally {
             responder.shutdown();
             timers.shutdownNow();
+            StackHooks.unregister(SipStackFactory.name(settings));
         }
         log.info("SIP on {} stopped", settings.address());
     }

@@ -17,7 +17,7 @@ final class SipStackFactory {
 
     static Properties properties(SipSettings s) {
         Properties p = new Properties();
-        p.setProperty("javax.sip.STACK_NAME", "sipring-" + s.address());
+        p.setProperty("javax.sip.STACK_NAME", name(s));
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(s.threads()));
@@ -29,8 +29,17 @@ final class SipStackFactory {
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "Normal");
         p.setProperty("javax.sip.ROUTER_PATH", FlowRouter.class.getName());
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", StackHooks.CountingParsers.class.getName());
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", StackHooks.OverloadValve.class.getName());
+        // a UDP request that waited longer than 4 T1 in the stack's queue is dropped, not served late:
+        // the client has retransmitted it by then (RFC 3261 §17.1.2.2)
+        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "2000");
         p.setProperty("javax.sip.USE_ROUTER_FOR_ALL_URIS", "true");
         return p;
+    }
+
+    static String name(SipSettings s) {
+        return "sipring-" + s.address();
     }
 
     static SipStack create(SipSettings s) throws Exception {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing sipring needs on Debian 12: a JDK 17, tshark, SIPp
-# (sip-tester), openssl, iproute2, procps and curl. Idempotent and non-interactive; runs as root or through sudo, and
+# (sip-tester), baresip, openssl, iproute2, procps and curl. Idempotent and non-interactive; runs as root or through sudo, and
 # touches apt not at all when everything is already there.
 set -euo pipefail
 
@@ -9,6 +9,7 @@ declare -A PACKAGE_OF=(
   [javac]=openjdk-17-jdk-headless
   [tshark]=tshark
   [sipp]=sip-tester
+  [baresip]=baresip
   [openssl]=openssl
   [ip]=iproute2
   [ps]=procps

@@ -255,6 +255,57 @@ class SipProxyIT {
         assertThat(r.passed()).as("%s", r).isTrue();
     }
 
+    private static String options(String user) {
+        return """
+            OPTIONS sip:%s@%s SIP/2.0
+            Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+            From: <sip:caller@%s>;tag=[call_number]
+            To: <sip:%s@%s>
+            Call-ID: [call_id]
+            CSeq: 1 OPTIONS
+            Max-Forwards: 70
+            Content-Length: 0
+            """.formatted(user, DOMAIN, DOMAIN, user, DOMAIN);
+    }
+
+    /**
+     * RFC 5626: a user agent registered over TCP through peer 1 is reached on that very connection
+     * by a request entering at peer 3 (no new connection is opened towards it); once it closed the
+     * connection, the flow is gone and the request fails with 430 Flow Failed instead of being sent
+     * to the address in its Contact.
+     */
+    @Test
+    void aTcpFlowIsReusedAndOnceClosedGives430() throws Exception {
+        try (TcpUa ua = new TcpUa("127.0.0.31", 5060)) {
+            int port = ua.localPort();
+            ua.send("""
+                REGISTER sip:%s SIP/2.0
+                Via: SIP/2.0/TCP 127.0.0.1:%d;branch=z9hG4bK-gina-1;rport
+                From: <sip:gina@%s>;tag=g1
+                To: <sip:gina@%s>
+                Call-ID: gina-reg@127.0.0.1
+                CSeq: 1 REGISTER
+                Supported: outbound, path
+                Contact: <sip:gina@127.0.0.1:%d;transport=tcp;ob>;+sip.instance="<urn:uuid:00000000-0000-0000-0000-00000000beef>";reg-id=1
+                Expires: 600
+                Max-Forwards: 70
+                Content-Length: 0
+
+                """.formatted(DOMAIN, port, DOMAIN, DOMAIN, port));
+            assertThat(ua.read(Duration.ofSeconds(10))).startsWith("SIP/2.0 200");
+            Sipp.Running caller = Sipp.start(work, scenario(send(options("gina")), expect(200)), UA, Sipp.freePort(UA),
+                peer(2), false, 1);
+            String request = ua.read(Duration.ofSeconds(20));
+            assertThat(request).startsWith("OPTIONS sip:gina@127.0.0.1:" + port);
+            ua.send(TcpUa.answer(request, "200 OK"));
+            Sipp.Result reached = caller.finish();
+            assertThat(reached.passed()).as("%s", reached).isTrue();
+        }
+        org.awaitility.Awaitility.await("430 once the connection is gone").atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(500)).until(() -> Sipp.run(work, scenario(send(options("gina")), expect(430)),
+                UA, peer(2), false, 1).passed());
+    }
+
     @Test
     void optionsToThePeerItselfIsAnswered() {
         Sipp.Result r = Sipp.run(work, scenario(send("""

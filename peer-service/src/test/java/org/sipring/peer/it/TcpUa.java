@@ -1,0 +1,112 @@
+package org.sipring.peer.it;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A user agent on one TCP connection, as an RFC 5626 client keeps it: it registers over the
+ * connection and then receives requests on that same connection. Messages are read by their
+ * Content-Length framing (RFC 3261 §18.3).
+ */
+final class TcpUa implements AutoCloseable {
+
+    private final Socket socket;
+    private final InputStream in;
+
+    TcpUa(String host, int port) {
+        try {
+            socket = new Socket();
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            socket.connect(new InetSocketAddress(host, port), 5_000);
+            in = new BufferedInputStream(socket.getInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
+    void send(String message) {
+        try {
+            socket.getOutputStream().write(message.replace("\r\n", "\n").replace("\n", "\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The next message on the connection, keep-alive CRLFs skipped. */
+    String read(Duration timeout) {
+        try {
+            socket.setSoTimeout((int) timeout.toMillis());
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            int c;
+            while ((c = in.read()) >= 0) {
+                if (head.size() == 0 && (c == '\r' || c == '\n')) {
+                    continue;
+                }
+                head.write(c);
+                String h = head.toString(StandardCharsets.UTF_8);
+                if (h.endsWith("\r\n\r\n")) {
+                    int length = contentLength(h);
+                    byte[] body = in.readNBytes(length);
+                    return h + new String(body, StandardCharsets.UTF_8);
+                }
+            }
+            throw new IOException("connection closed");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                String name = line.substring(0, colon).trim();
+                if (name.equalsIgnoreCase("Content-Length") || name.equals("l")) {
+                    return Integer.parseInt(line.substring(colon + 1).trim());
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** A response to a request read from the connection: its Via, From, Call-ID and CSeq copied, a To tag added. */
+    static String answer(String request, String status) {
+        List<String> copied = new ArrayList<>();
+        String to = "";
+        for (String line : request.split("\r\n")) {
+            String lower = line.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("via:") || lower.startsWith("v:") || lower.startsWith("from:") || lower.startsWith("f:")
+                || lower.startsWith("call-id:") || lower.startsWith("i:") || lower.startsWith("cseq:")
+                || lower.startsWith("record-route:")) {
+                copied.add(line);
+            } else if (lower.startsWith("to:") || lower.startsWith("t:")) {
+                to = line + ";tag=ua1";
+            }
+        }
+        return "SIP/2.0 " + status + "\r\n" + String.join("\r\n", copied) + "\r\n" + to + "\r\nContent-Length: 0\r\n\r\n";
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+}

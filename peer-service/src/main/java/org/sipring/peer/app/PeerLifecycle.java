@@ -2,8 +2,10 @@ package org.sipring.peer.app;
 
 import java.net.BindException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,6 +49,7 @@ public final class PeerLifecycle implements SmartLifecycle, PeerControl {
     private volatile boolean running;
     private volatile boolean leaving;
     private CompletableFuture<Void> leaveFuture;
+    private final List<Consumer<CompletableFuture<Void>>> leaveListeners = new CopyOnWriteArrayList<>();
     private int failedAttempts;
 
     /**
@@ -158,6 +161,14 @@ public final class PeerLifecycle implements SmartLifecycle, PeerControl {
         }, worker);
     }
 
+    /**
+     * Called once, when the peer starts to leave (a drain or a shutdown), with the leave's
+     * completion: front ends stop taking work and close their clients' connections once it is done.
+     */
+    public void onLeave(Consumer<CompletableFuture<Void>> listener) {
+        leaveListeners.add(listener);
+    }
+
     @Override
     public synchronized CompletableFuture<Void> leave() {
         leaving = true;
@@ -176,6 +187,13 @@ public final class PeerLifecycle implements SmartLifecycle, PeerControl {
                     log.warn("graceful leave failed: {}", reason(failure));
                 }
             });
+            for (Consumer<CompletableFuture<Void>> listener : leaveListeners) {
+                try {
+                    listener.accept(leaveFuture.copy());
+                } catch (RuntimeException e) {
+                    log.warn("a leave listener failed: {}", reason(e));
+                }
+            }
         }
         return leaveFuture.copy();
     }

@@ -33,13 +33,23 @@ public class SipConfiguration {
         return new NonceAuthority(secret, sip.nonceLifetime().toMillis(), new SecureRandom());
     }
 
-    /** Started here; an address that cannot be bound stops start-up with one line naming it. */
+    /**
+     * Started here; an address that cannot be bound stops start-up with one line naming it. When
+     * the peer starts to leave (drain or shutdown) it stops passing health probes, and once the
+     * peer has left it closes its user agents' TCP connections so they register elsewhere.
+     */
     @Bean(destroyMethod = "close")
-    SipServer sipServer(SipSettings sip, Registrar registrar, NonceAuthority nonces) {
+    SipServer sipServer(SipSettings sip, Registrar registrar, NonceAuthority nonces, PeerLifecycle lifecycle) {
+        SipServer server;
         try {
-            return SipServer.start(sip, registrar, nonces);
+            server = SipServer.start(sip, registrar, nonces);
         } catch (SipServer.SipStartException e) {
             throw new PeerStartupException("peer.sip.listen: " + e.getMessage());
         }
+        lifecycle.onLeave(left -> {
+            server.drain();
+            left.whenCompleteAsync((ok, failure) -> server.closeFlows());
+        });
+        return server;
     }
 }

@@ -71,6 +71,24 @@ final class TcpUa implements AutoCloseable {
         }
     }
 
+    /** Whether the peer closed the connection within the timeout (anything it sends first is skipped). */
+    boolean closedByPeer(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                if (in.read() < 0) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     private static int contentLength(String head) {
         for (String line : head.split("\r\n")) {
             int colon = line.indexOf(':');

@@ -9,6 +9,7 @@ import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,6 +62,7 @@ final class Proxy {
     /** Keep-alive grace past the Flow-Timer before a silent flow is considered gone (RFC 5626 §4.4.1). */
     static final int FLOW_GRACE_SECONDS = 30;
     private static final int DEFAULT_MAX_FORWARDS = 70;
+    private static final int MAX_TRACKED_FLOWS = 200_000;
     /** RFC 5626 §11: the flow a request was to be sent on is gone. */
     static final int FLOW_FAILED = 430;
     private static final List<String> RECORD_ROUTED = List.of(Request.INVITE, Request.SUBSCRIBE, Request.REFER,
@@ -79,6 +81,9 @@ final class Proxy {
     private final ScheduledExecutorService timers;
     private final Map<String, ProxyCall> calls = new ConcurrentHashMap<>();
     private final AtomicInteger pending;
+    /** Stream connections user agents registered on, closed when the peer has left. */
+    private final Set<Flow> streamFlows = ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
 
     Proxy(SipSettings settings, Registrar registrar, Messages messages, AddressFactory addresses, SipProvider provider,
           SipStackImpl stack, Executor responder, ScheduledExecutorService timers, AtomicInteger pending) {
@@ -317,7 +322,7 @@ final class Proxy {
     private void answerLocally(Exchange x) {
         Request r = x.request();
         if (Request.OPTIONS.equals(r.getMethod())) {
-            messages.send(x, messages.optionsOk(r));
+            messages.send(x, draining ? messages.unavailable(r, "Draining", 30) : messages.optionsOk(r));
         } else if (Messages.ALLOW.contains(r.getMethod())) {
             messages.send(x, messages.response(r, Response.NOT_FOUND, "No user part"));
         } else {
@@ -529,6 +534,37 @@ final class Proxy {
         } catch (Exception e) {
             log.debug("cannot forward a stray {}: {}", out.getStatusCode(), e.getMessage());
         }
+    }
+
+    /** The peer is leaving: health probes (OPTIONS to the peer) get 503 so load balancers take it out. */
+    void drain() {
+        draining = true;
+    }
+
+    /**
+     * A REGISTER arrived over a stream transport: the connection is remembered, to be closed when
+     * the peer has left; an RFC 5626 one is also kept only while it sends keep-alives.
+     */
+    void registeredOn(Flow flow, boolean outbound) {
+        if (streamFlows.size() < MAX_TRACKED_FLOWS) {
+            streamFlows.add(flow);
+        }
+        if (outbound) {
+            flowAlive(flow);
+        }
+    }
+
+    /** Closes every user agent connection registrations came on; returns how many were still open. */
+    int closeFlows() {
+        int closed = 0;
+        for (Flow f : streamFlows) {
+            if (stack.closeReliableConnection(settings.host(), settings.port(), f.transport().toUpperCase(Locale.ROOT),
+                f.host(), f.port())) {
+                closed++;
+            }
+        }
+        streamFlows.clear();
+        return closed;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import javax.sip.InvalidArgumentException;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
@@ -48,15 +49,21 @@ final class RegisterHandler {
     private final Messages messages;
     private final Executor responder;
     private final AtomicInteger pending;
+    private final BiConsumer<Flow, Boolean> registeredOn;
 
+    /**
+     * @param registeredOn told of each registration over a stream transport, and whether it is an
+     *                     RFC 5626 one (its connection is closed when silent past the Flow-Timer)
+     */
     RegisterHandler(SipSettings settings, Registrar registrar, NonceAuthority nonces, Messages messages,
-                    Executor responder, AtomicInteger pending) {
+                    Executor responder, AtomicInteger pending, BiConsumer<Flow, Boolean> registeredOn) {
         this.settings = settings;
         this.registrar = registrar;
         this.nonces = nonces;
         this.messages = messages;
         this.responder = responder;
         this.pending = pending;
+        this.registeredOn = registeredOn;
     }
 
     void handle(Exchange x) {
@@ -229,6 +236,10 @@ final class RegisterHandler {
             }
             return refused;
         }
+        if (!"udp".equalsIgnoreCase(x.transport())) {
+            registeredOn.accept(new Flow(x.transport(), x.remoteHost(), x.remotePort(), settings.address()),
+                RegisterParser.supports(r, "outbound") && reply.bindings().stream().anyMatch(b -> b.regId() > 0));
+        }
         Response ok = messages.response(r, Response.OK);
         long now = System.currentTimeMillis();
         try {
@@ -246,6 +257,7 @@ final class RegisterHandler {
             if (RegisterParser.supports(r, "outbound") && reply.bindings().stream().anyMatch(b -> b.regId() > 0)) {
                 ok.setHeader(messages.headers().createRequireHeader("outbound"));
                 ok.setHeader(messages.headers().createHeader("Flow-Timer", Integer.toString(settings.flowTimer())));
+
             }
             if (!supported.isEmpty()) {
                 ok.setHeader(messages.headers().createSupportedHeader(String.join(", ", supported)));

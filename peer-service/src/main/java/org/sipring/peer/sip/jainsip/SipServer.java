@@ -91,9 +91,10 @@ public final class SipServer implements SipListener, AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            RegisterHandler register = new RegisterHandler(settings, registrar, nonces, messages, responder, pending);
             Proxy proxy = new Proxy(settings, registrar, messages, factory.createAddressFactory(), provider,
                 (SipStackImpl) stack, responder, timers, pending);
+            RegisterHandler register = new RegisterHandler(settings, registrar, nonces, messages, responder, pending,
+                proxy::registeredOn);
             SipServer server = new SipServer(settings, stack, provider, responder, timers, messages, register, proxy,
                 counters);
             provider.addSipListener(server);
@@ -217,6 +218,17 @@ public final class SipServer implements SipListener, AutoCloseable {
 
     @Override
     public void processDialogTerminated(DialogTerminatedEvent event) {
+    }
+
+    /** The peer is leaving: it stops passing health probes (OPTIONS to the peer gets 503). */
+    public void drain() {
+        proxy.drain();
+        log.info("SIP draining: health probes answered 503");
+    }
+
+    /** The peer has left: user agents' TCP connections are closed so they register through another peer. */
+    public void closeFlows() {
+        log.info("closed {} user agent connections", proxy.closeFlows());
     }
 
     @Override

@@ -59,7 +59,7 @@ public class PeerConfiguration {
                               SipProperties sip) {
         PeerSettings settings = PeerSettingsFactory.build(overlay, storage, api);
         // checked here, with the rest, before the web server exists: a bad SIP setting stops start-up cleanly
-        SipSettingsFactory.build(sip, settings.link().listen(), settings.chord().overlayName());
+        SipSettingsFactory.build(sip, settings.link().listen(), settings.chord().overlayName(), settings.dataDir());
         settings.chord().nodeId().ifPresent(id -> PeerIdConverter.set(id.toHex()));
         log.info("overlay '{}', listening on {} ({}), {}, data in {}", settings.chord().overlayName(),
             settings.link().listen(), settings.link().tls().isPresent() ? "TLS" : "plain TCP",

@@ -24,7 +24,7 @@ public class SipConfiguration {
 
     @Bean
     SipSettings sipSettings(SipProperties sip, PeerSettings peer) {
-        return SipSettingsFactory.build(sip, peer.link().listen(), peer.chord().overlayName()).orElseThrow();
+        return SipSettingsFactory.build(sip, peer.link().listen(), peer.chord().overlayName(), peer.dataDir()).orElseThrow();
     }
 
     @Bean

@@ -1,8 +1,10 @@
 package org.sipring.peer.sip;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,10 +25,13 @@ import java.util.Set;
  * @param routing        whether requests to an AOR are proxied to its contacts or redirected (302)
  * @param flowSecret     the overlay-wide key of flow tokens ({@link FlowToken})
  * @param maxPending     requests allowed to wait for the overlay at once; more are answered 503
+ * @param tls            SIP over TLS, when configured
+ * @param workDir        where the peer keeps files the stack needs (its TLS key stores)
  */
 public record SipSettings(String host, int port, Set<String> domains, boolean authEnabled, byte[] authSecret,
                           Duration nonceLifetime, List<DigestAlgorithm> algorithms, RegistrarPolicy policy, int threads, int maxMessageSize,
-                          int flowTimer, Routing routing, byte[] flowSecret, int maxPending) {
+                          int flowTimer, Routing routing, byte[] flowSecret, int maxPending, Optional<SipTls> tls,
+                          Path workDir) {
 
     /** What the peer does with a request for a registered AOR. */
     public enum Routing {
@@ -38,6 +43,8 @@ public record SipSettings(String host, int port, Set<String> domains, boolean au
 
     public SipSettings {
         Objects.requireNonNull(routing, "routing");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(workDir, "workDir");
         if (maxPending < 1) {
             throw new IllegalArgumentException("maxPending must be positive");
         }

@@ -87,6 +87,11 @@ public final class LocalCluster implements AutoCloseable {
         return dataDir.resolve("peer" + n);
     }
 
+    /** The development CA's files (ca.crt, peerN.crt, peerN.key) of a {@link #withTls} cluster. */
+    public Path pkiDir() {
+        return dataDir.resolve("pki");
+    }
+
     public Path logDir() {
         return logDir;
     }
@@ -193,7 +198,7 @@ public final class LocalCluster implements AutoCloseable {
         try {
             Files.createDirectories(pki);
             Files.createDirectories(logDir);
-            Process p = new ProcessBuilder("bash", script.toString(), pki.toString(), "8").redirectErrorStream(true)
+            Process p = new ProcessBuilder("bash", script.toString(), pki.toString(), "50").redirectErrorStream(true)
                 .redirectOutput(logDir.resolve("dev-ca.log").toFile()).start();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException(script + " failed");

@@ -23,10 +23,22 @@ final class TcpUa implements AutoCloseable {
     private final InputStream in;
 
     TcpUa(String host, int port) {
+        this(host, port, null);
+    }
+
+    /** Over TLS when {@code tls} is given: the handshake is done before the constructor returns. */
+    TcpUa(String host, int port, javax.net.ssl.SSLSocketFactory tls) {
         try {
-            socket = new Socket();
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            socket.connect(new InetSocketAddress(host, port), 5_000);
+            Socket plain = new Socket();
+            plain.bind(new InetSocketAddress("127.0.0.1", 0));
+            plain.connect(new InetSocketAddress(host, port), 5_000);
+            if (tls != null) {
+                javax.net.ssl.SSLSocket secure = (javax.net.ssl.SSLSocket) tls.createSocket(plain, host, port, true);
+                secure.startHandshake();
+                socket = secure;
+            } else {
+                socket = plain;
+            }
             in = new BufferedInputStream(socket.getInputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

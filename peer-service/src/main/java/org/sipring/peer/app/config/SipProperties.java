@@ -27,6 +27,8 @@ public class SipProperties {
 
     private final Auth auth = new Auth();
 
+    private final Tls tls = new Tls();
+
     private int minExpires = 60;
     private int maxExpires = 86_400;
     private int defaultExpires = 3_600;
@@ -46,6 +48,59 @@ public class SipProperties {
 
     /** proxy (stateful, forking) or redirect (302 with the contacts). */
     private String routing = "proxy";
+
+    /** SIP over TLS: off unless enabled; then certificate and private key are required. */
+    public static class Tls {
+        private boolean enabled;
+        private int port = 5061;
+        private String certificate;
+        private String privateKey;
+        private String ca;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getPort() {
+            return port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+
+        public String getCertificate() {
+            return certificate;
+        }
+
+        public void setCertificate(String certificate) {
+            this.certificate = certificate;
+        }
+
+        public String getPrivateKey() {
+            return privateKey;
+        }
+
+        public void setPrivateKey(String privateKey) {
+            this.privateKey = privateKey;
+        }
+
+        public String getCa() {
+            return ca;
+        }
+
+        public void setCa(String ca) {
+            this.ca = ca;
+        }
+    }
+
+    public Tls getTls() {
+        return tls;
+    }
 
     public static class Auth {
         /** Digest authentication of REGISTER; off only for local demos. */

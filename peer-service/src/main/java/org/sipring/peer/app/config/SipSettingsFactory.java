@@ -1,6 +1,7 @@
 package org.sipring.peer.app.config;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -13,6 +14,7 @@ import org.sipring.peer.sip.Aor;
 import org.sipring.peer.sip.DigestAlgorithm;
 import org.sipring.peer.sip.RegistrarPolicy;
 import org.sipring.peer.sip.SipSettings;
+import org.sipring.peer.sip.SipTls;
 
 /**
  * Turns {@code peer.sip.*} into {@link SipSettings}, once; every problem is an
@@ -27,7 +29,8 @@ public final class SipSettingsFactory {
     }
 
     /** @return empty when SIP is disabled */
-    public static Optional<SipSettings> build(SipProperties p, PeerAddress overlayListen, String overlayName) {
+    public static Optional<SipSettings> build(SipProperties p, PeerAddress overlayListen, String overlayName,
+                                              Path dataDir) {
         if (!p.isEnabled()) {
             return Optional.empty();
         }
@@ -74,7 +77,32 @@ public final class SipSettingsFactory {
         }
         return Optional.of(new SipSettings(listen.ip().getHostAddress(), listen.port(), domains, p.getAuth().isEnabled(),
             secret, nonceLifetime, algorithms, policy, p.getThreads(), (int) maxMessage, (int) flowTimer.toSeconds(),
-            routing, flowSecret(p, overlayName), p.getMaxPending()));
+            routing, flowSecret(p, overlayName), p.getMaxPending(), tls(p.getTls(), listen.port()), dataDir));
+    }
+
+    private static Optional<SipTls> tls(SipProperties.Tls t, int sipPort) {
+        if (!t.isEnabled()) {
+            return Optional.empty();
+        }
+        if (t.getPort() < 1 || t.getPort() > 65_535 || t.getPort() == sipPort) {
+            throw new InvalidPropertyException("peer.sip.tls.port", "must be a port other than the SIP port " + sipPort);
+        }
+        Path certificate = readable("peer.sip.tls.certificate", t.getCertificate());
+        Path key = readable("peer.sip.tls.private-key", t.getPrivateKey());
+        Optional<Path> ca = t.getCa() == null || t.getCa().isBlank() ? Optional.empty()
+            : Optional.of(readable("peer.sip.tls.ca", t.getCa()));
+        return Optional.of(new SipTls(t.getPort(), certificate, key, ca));
+    }
+
+    private static Path readable(String property, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidPropertyException(property, "is required when peer.sip.tls.enabled is true (a PEM file)");
+        }
+        Path p = Path.of(value.trim());
+        if (!java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.isReadable(p)) {
+            throw new InvalidPropertyException(property, "'" + p + "' is not a readable file");
+        }
+        return p;
     }
 
     private static SipSettings.Routing routing(String value) {

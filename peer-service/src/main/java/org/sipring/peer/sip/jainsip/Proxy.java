@@ -287,10 +287,11 @@ final class Proxy {
             host = host.substring(1, host.length() - 1);
         }
         int port = sip.getPort() > 0 ? sip.getPort() : 5060;
-        if (host.equalsIgnoreCase(settings.host()) && port == settings.port()) {
+        boolean ownPort = port == settings.port() || settings.tls().map(t -> t.port() == port).orElse(false);
+        if (host.equalsIgnoreCase(settings.host()) && ownPort) {
             return true;
         }
-        return settings.domains().contains(host) && sip.getUser() == null && (sip.getPort() <= 0 || port == settings.port());
+        return settings.domains().contains(host) && sip.getUser() == null && (sip.getPort() <= 0 || ownPort);
     }
 
     private Optional<Aor> servedAor(Request r) {
@@ -397,8 +398,10 @@ final class Proxy {
 
     /** A flow of this peer; an RFC 5626 flow over a stream transport is checked before use, never re-opened. */
     private Target flowTarget(Flow flow, String contact, List<String> path, boolean outbound) {
-        boolean stream = !"udp".equalsIgnoreCase(flow.transport());
-        return new Target(contact, path, hop(flow), flow, stream && outbound);
+        // the stack can look up and time out TCP connections only; a TLS flow that is gone fails when
+        // the stack cannot reach the user agent's port, with the same 430
+        boolean tcp = "tcp".equalsIgnoreCase(flow.transport());
+        return new Target(contact, path, hop(flow), flow, tcp && outbound);
     }
 
     private static Hop hop(Flow flow) {
@@ -549,7 +552,7 @@ final class Proxy {
         if (streamFlows.size() < MAX_TRACKED_FLOWS) {
             streamFlows.add(flow);
         }
-        if (outbound) {
+        if (outbound && "tcp".equalsIgnoreCase(flow.transport())) {
             flowAlive(flow);
         }
     }
@@ -626,11 +629,17 @@ final class Proxy {
 
     private String ownUri(Flow flow) {
         String transport = "udp".equalsIgnoreCase(flow.transport()) ? "" : ";transport=" + flow.transport().toLowerCase(Locale.ROOT);
-        return "sip:" + tokens.issue(flow) + "@" + settings.address() + transport + ";lr";
+        String host = settings.host().indexOf(':') >= 0 ? "[" + settings.host() + "]" : settings.host();
+        return "sip:" + tokens.issue(flow) + "@" + host + ":" + portFor(flow.transport()) + transport + ";lr";
+    }
+
+    /** This peer's port for a transport: the TLS listening point has its own. */
+    private int portFor(String transport) {
+        return "tls".equalsIgnoreCase(transport) && settings.tls().isPresent() ? settings.tls().get().port() : settings.port();
     }
 
     private ViaHeader via(String transport, String branch) throws ParseException, javax.sip.InvalidArgumentException {
-        ViaHeader via = messages.headers().createViaHeader(settings.host(), settings.port(), transport, branch);
+        ViaHeader via = messages.headers().createViaHeader(settings.host(), portFor(transport), transport, branch);
         via.setRPort();
         return via;
     }

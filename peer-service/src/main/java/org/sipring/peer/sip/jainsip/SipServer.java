@@ -82,6 +82,10 @@ public final class SipServer implements SipListener, AutoCloseable {
             ListeningPoint tcp = stack.createListeningPoint(settings.host(), settings.port(), ListeningPoint.TCP);
             SipProvider provider = stack.createSipProvider(udp);
             provider.addListeningPoint(tcp);
+            if (settings.tls().isPresent()) {
+                provider.addListeningPoint(stack.createListeningPoint(settings.host(), settings.tls().get().port(),
+                    ListeningPoint.TLS));
+            }
             SipFactory factory = SipFactory.getInstance();
             Messages messages = new Messages(factory.createMessageFactory(), factory.createHeaderFactory(),
                 factory.createAddressFactory(), counters);
@@ -99,7 +103,8 @@ public final class SipServer implements SipListener, AutoCloseable {
                 counters);
             provider.addSipListener(server);
             stack.start();
-            log.info("SIP on {} (udp, tcp), domains {}, digest authentication {}, {}", settings.address(),
+            log.info("SIP on {} (udp, tcp{}), domains {}, digest authentication {}, {}", settings.address(),
+                settings.tls().map(t -> ", tls on port " + t.port()).orElse(""),
                 settings.domains(), settings.authEnabled() ? "on" : "off",
                 settings.routing() == SipSettings.Routing.PROXY ? "proxying to contacts" : "redirecting to contacts");
             return server;

@@ -34,6 +34,7 @@ final class SipStackFactory {
         // a UDP request that waited longer than 4 T1 in the stack's queue is dropped, not served late:
         // the client has retransmitted it by then (RFC 3261 §17.1.2.2)
         p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "2000");
+        s.tls().ifPresent(tls -> TlsKeyStores.configure(tls, s.workDir().resolve("sip-tls"), p));
         p.setProperty("javax.sip.USE_ROUTER_FOR_ALL_URIS", "true");
         return p;
     }

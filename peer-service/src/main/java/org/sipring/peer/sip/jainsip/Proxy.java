@@ -37,7 +37,6 @@ import org.sipring.peer.sip.Binding;
 import org.sipring.peer.sip.Flow;
 import org.sipring.peer.sip.FlowToken;
 import org.sipring.peer.sip.Fork;
-import org.sipring.peer.sip.Lookup;
 import org.sipring.peer.sip.Registrar;
 import org.sipring.peer.sip.ResponseChoice;
 import org.sipring.peer.sip.SipSettings;
@@ -101,11 +100,6 @@ final class Proxy {
         this.pending = pending;
     }
 
-    /** The peer's own flow token for a flow it holds, for Path and Record-Route. */
-    String token(Flow flow) {
-        return tokens.issue(flow);
-    }
-
     // ---------------------------------------------------------------- requests
 
     void handle(Exchange x) {
@@ -147,17 +141,17 @@ final class Proxy {
         if (Request.INVITE.equals(r.getMethod())) {
             messages.send(x, messages.response(r, Response.TRYING));
         }
+        Optional<Aor> aor = servedAor(r);
+        Target onward = new Target(null, List.of(), null, null, false);
         if (routing.flow() != null) {
             forward(x, List.of(List.of(flowTarget(routing.flow(), null, List.of(), routing.flowOutbound()))), false,
                 routing, arrival);
-        } else if (!routing.remaining().isEmpty() || routing.poppedOwn() || inDialog(r)) {
-            if (!routing.remaining().isEmpty() || !servedAor(r).isPresent()) {
-                forward(x, List.of(List.of(new Target(null, List.of(), null, null, false))), false, routing, arrival);
-            } else {
-                lookUp(x, servedAor(r).get(), routing, arrival);
-            }
-        } else if (servedAor(r).isPresent()) {
-            lookUp(x, servedAor(r).get(), routing, arrival);
+        } else if (!routing.remaining().isEmpty()) {
+            forward(x, List.of(List.of(onward)), false, routing, arrival);
+        } else if (aor.isPresent()) {
+            lookUp(x, aor.get(), routing, arrival);
+        } else if (routing.poppedOwn() || inDialog(r)) {
+            forward(x, List.of(List.of(onward)), false, routing, arrival);
         } else {
             messages.send(x, messages.response(r, Response.FORBIDDEN, "Relaying denied"));
         }

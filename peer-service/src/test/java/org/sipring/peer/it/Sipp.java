@@ -21,14 +21,33 @@ final class Sipp {
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     /** @param messages every message SIPp sent and received; errors what it reported */
-    record Result(int exitCode, String messages, String errors) {
+    record Result(int exitCode, String messages, String errors, String summary) {
         boolean passed() {
             return exitCode == 0;
         }
 
+        /** Calls SIPp counted as failed, from its final statistics screen (-1 when absent). */
+        long failedCalls() {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Failed call\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)")
+                .matcher(summary);
+            long last = -1;
+            while (m.find()) {
+                last = Long.parseLong(m.group(1));
+            }
+            return last;
+        }
+
+        /** Calls that timed out and whose 200 arrived afterwards (SIPp: "Dead call ... (successful)"). */
+        long lateSuccesses() {
+            return errors.lines().filter(l -> l.contains("Dead call") && l.contains("received 'SIP/2.0 200"))
+                .map(l -> l.replaceAll(".*Dead call (\\S+).*", "$1")).distinct().count();
+        }
+
         @Override
         public String toString() {
-            return "sipp exit " + exitCode + "\n--- errors\n" + errors + "\n--- messages\n" + messages;
+            return "sipp exit " + exitCode + "\n--- errors\n" + errors + "\n--- messages\n" + messages
+                + "\n--- summary\n" + summary.lines().filter(l -> l.contains("call") || l.contains("---")).limit(40)
+                .collect(java.util.stream.Collectors.joining("\n"));
         }
     }
 
@@ -44,7 +63,7 @@ final class Sipp {
     }
 
     /** A SIPp process started in the background; {@link #finish} waits for it. */
-    record Running(Process process, Path xml, Path messages, Path errors) {
+    record Running(Process process, Path xml, Path messages, Path errors, Path output) {
         Result finish() {
             return finish(java.time.Duration.ofSeconds(60));
         }
@@ -55,7 +74,7 @@ final class Sipp {
                     process.destroyForcibly();
                     throw new AssertionError("sipp did not finish within " + timeout.toSeconds() + " s: " + xml);
                 }
-                return new Result(process.exitValue(), read(messages), read(errors));
+                return new Result(process.exitValue(), read(messages), read(errors), read(output));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {
@@ -100,9 +119,9 @@ final class Sipp {
             if (target != null) {
                 command.add(target);
             }
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("sipp-" + n + ".out").toFile()).start();
-            return new Running(p, xml, messages, errors);
+            Path output = dir.resolve("sipp-" + n + ".out");
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            return new Running(p, xml, messages, errors, output);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run sipp (scripts/install-deps.sh installs it)", e);
         }

@@ -63,7 +63,7 @@ class SipFailoverIT {
                     send(register("[field0]", DOMAIN, 1, "Contact: <sip:[field0]@[local_ip]:[local_port]>",
                         "Expires: 3600")),
                     expect(200)), UA, uaPort, sipOf(registrar), AORS,
-                "-inf", csv.toString(), "-r", "300", "-l", "200", "-timeout", "180s", "-max_retrans", "7")
+                "-inf", csv.toString(), "-r", "200", "-l", "100", "-timeout", "180s", "-max_retrans", "7")
                 .finish(Duration.ofSeconds(200));
             assertThat(registered.passed()).as("all %d REGISTERs answered 200: %s", AORS, registered).isTrue();
 
@@ -90,9 +90,9 @@ class SipFailoverIT {
                     Max-Forwards: 70
                     Content-Length: 0
                     """.formatted(DOMAIN, DOMAIN, DOMAIN)), expect(200)),
-                UA, Sipp.freePort(UA), sipOf(entry), AORS, "-inf", csv.toString(), "-r", "300", "-l", "200",
+                UA, Sipp.freePort(UA), sipOf(entry), AORS, "-inf", csv.toString(), "-r", "200", "-l", "100",
                 "-timeout", "180s", "-max_retrans", "7").finish(Duration.ofSeconds(200));
-            Sipp.Result answered = ua.finish(Duration.ofSeconds(60));
+            Sipp.Result answered = ua.finish(Duration.ofSeconds(120));
             assertThat(answered.passed()).as("the user agent got and answered all %d OPTIONS: %s", AORS, answered)
                 .isTrue();
             // on a loaded machine a 200 can come back after SIPp gave up retransmitting; it still

@@ -1,0 +1,408 @@
+#!/usr/bin/env bash
+# sipring's SIP registrar against Kamailio 5.6 on this machine. Prints "RESULT ..." lines;
+# docs/benchmarks.md ("SIP registrar vs Kamailio") records a run.
+#
+#   bench/run-sip-bench.sh [register]   REGISTER over UDP with SIPp, each system alone on the machine in turn:
+#                                       sipring (3 peer processes on 127.0.0.51-53), Kamailio with usrloc in memory,
+#                                       Kamailio with usrloc written through to db_berkeley; digest auth off and on.
+#                                       Per system: highest clean rate (step search), SIPp p50/p99, CPU per REGISTER,
+#                                       and a closed-loop latency probe in microseconds (about 25 min; SMOKE=1: 4 min)
+#
+# One SIPp process sends all REGISTERs; against sipring each call goes to the next of the three peers in
+# turn (the injection file names the peer), so every peer receives a third of the REGISTERs, as behind
+# DNS SRV, while the client costs the machine the same as against Kamailio.
+#
+# Environment: SYSTEMS ("sipring kamailio-mem kamailio-bdb"), AUTHS ("off on"), RATES (REGISTER/s offered, ascending:
+# "250 500 750 1000 1500 2000 3000 4000 5000 7500 10000 15000"), STEP (s per rate, 20), WARMUP (s before the search, 30,
+# at WARMUP_RATE 200/s: the peers' JIT), RETRIES (1: a rate that fails is run once more before the search stops),
+# BISECT (1: rates tried between the last clean and the first failed one), RETRANS_LIMIT (0.01: a rate is clean when
+# no call failed, the responses kept up and at most this share of calls was retransmitted), PROBE (s of closed-loop
+# probe, 20), AUTH_AORS (subscribers provisioned, 10000), DURABILITY (peer.storage.durability of the peers,
+# write-no-sync), KAM_CHILDREN (UDP workers of the in-memory Kamailio, 2; the db_berkeley one runs 1), PROFILE (1: after
+# the sipring auth-off search, one more step at 3/4 of its highest clean rate with the CPU of every peer thread, GC
+# counts and a JFR recording of peer 1), SMOKE (1: short steps, three rates), BENCH_IP_BASE (51: peers on
+# 127.0.0.51-53), KAM_IP (127.0.0.60), CLIENT_IP (127.0.0.70), JAVA_OPTS (the flags of scripts/local-overlay.sh).
+# Everything listens on and sends to 127.0.0.0/8 only. Nothing here runs during ./mvnw verify.
+set -euo pipefail
+
+export BENCH_IP_BASE=${BENCH_IP_BASE:-51}
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+if [[ ${SMOKE:-0} == 1 ]]; then
+  : "${RATES:=250 1000 4000}" "${STEP:=4}" "${WARMUP:=5}" "${PROBE:=3}" "${AUTH_AORS:=300}" "${RETRIES:=0}" "${BISECT:=0}" \
+    "${PROFILE:=0}"
+fi
+systems=${SYSTEMS:-sipring kamailio-mem kamailio-bdb}
+auths=${AUTHS:-off on}
+rates=${RATES:-250 500 750 1000 1500 2000 3000 4000 5000 7500 10000 15000}
+step_s=${STEP:-20}
+warmup_s=${WARMUP:-30}
+warmup_rate=${WARMUP_RATE:-200}
+retries=${RETRIES:-1}
+retrans_limit=${RETRANS_LIMIT:-0.01}
+bisect=${BISECT:-1}
+probe_s=${PROBE:-20}
+auth_aors=${AUTH_AORS:-10000}
+durability=${DURABILITY:-write-no-sync}
+kam_children=${KAM_CHILDREN:-2}
+profile=${PROFILE:-1}
+kam_ip=${KAM_IP:-127.0.0.60}
+client_ip=${CLIENT_IP:-127.0.0.70}
+sip_port=5060
+domain=bench.sipring
+password="bench-pw-0123"
+bench=$root/bench
+out=$run/sip
+
+# ---------------------------------------------------------------- set-up
+
+install_missing() {
+  local missing=() as_root=()
+  command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)
+  command -v kamailio >/dev/null 2>&1 || missing+=(kamailio)
+  [[ -f /usr/lib/x86_64-linux-gnu/kamailio/modules/db_berkeley.so ]] || missing+=(kamailio-berkeley-modules)
+  command -v db_load >/dev/null 2>&1 || missing+=(db-util)
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  ((${#missing[@]} == 0)) && return 0
+  ((EUID == 0)) || as_root=(sudo -n)
+  echo "installing ${missing[*]}" >&2
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}" >&2
+  # Debian's package starts a system-wide Kamailio where an init system runs; the benchmark needs the machine to itself
+  if pgrep -x kamailio >/dev/null && command -v systemctl >/dev/null 2>&1; then
+    "${as_root[@]}" systemctl stop kamailio >&2 || true
+  fi
+}
+
+cleanup() {
+  if [[ -s $out/sipp.pid ]]; then
+    kill "$(cat "$out/sipp.pid")" 2>/dev/null || true
+    rm -f "$out/sipp.pid"
+  fi
+  stop_kamailio
+  stop_all
+}
+
+# ---------------------------------------------------------------- measurement
+
+udp_rcvbuf_errors() { awk '/^Udp: [0-9]/ { print $6 }' /proc/net/snmp; }
+
+cpu_ticks() { # cpu_ticks PID...: user + system clock ticks of the processes
+  local t=0 p f
+  for p in "$@"; do
+    if [[ -r /proc/$p/stat ]]; then
+      f=$(sed 's/.*) //' "/proc/$p/stat")
+      t=$((t + $(echo "$f" | awk '{ print $12 + $13 }')))
+    fi
+  done
+  echo "$t"
+}
+
+server_pids() { # the processes answering the REGISTERs
+  if [[ $system == sipring ]]; then
+    cat "$run"/peer{1,2,3}.pid
+  else
+    pgrep -P "$(cat "$out/kamailio.pid")"
+    cat "$out/kamailio.pid"
+  fi
+}
+
+sipp_run() { # sipp_run TAG RATE CALLS FIRST-USER: one SIPp run; prints its summary line
+  local tag=$1 rate=$2 calls=$3 first=$4 dir scenario population=0 t0 t1 r0 r1 times cpu_sipp
+  dir=$out/$system-auth-$auth/$tag
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  scenario=$bench/sipp/register.xml
+  if [[ $auth == on ]]; then
+    scenario=$bench/sipp/register-auth.xml
+    population=$auth_aors
+  fi
+  python3 "$bench/sip_bench.py" users "$dir/users.csv" "$first" "$calls" "$population" u "$password" "$targets"
+  # shellcheck disable=SC2046 # one PID per word
+  t0=$(cpu_ticks $(server_pids))
+  r0=$(udp_rcvbuf_errors)
+  times=$(cd "$dir" && {
+    sipp -sf "$scenario" -inf users.csv -key domain "$domain" -i "$client_ip" -p 15060 -t u1 \
+      -m "$calls" -r "$rate" -rp 1000 -nostdin -nd -buff_size 1048576 -timeout "$((calls / rate + 40))s" \
+      -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1000 -trace_err -error_file errors.log \
+      "${targets%%,*}:$sip_port" >sipp.out 2>&1 </dev/null &
+    echo $! >"$out/sipp.pid"
+    wait $! || true
+    rm -f "$out/sipp.pid"
+    times
+  } | tail -n 1)
+  # shellcheck disable=SC2046
+  t1=$(cpu_ticks $(server_pids))
+  r1=$(udp_rcvbuf_errors)
+  # children's user and system time of the subshell: SIPp's CPU
+  cpu_sipp=$(echo "$times" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1e6 }')
+  local summary s503
+  summary=$(python3 "$bench/sip_bench.py" step "$dir/stat.csv" "$(ls "$dir"/register*_rtt.csv 2>/dev/null | head -n 1)" "$rate" "$calls" "$retrans_limit")
+  s503=$(grep -c '^SIP/2.0 503' "$dir/errors.log" 2>/dev/null || true)
+  echo "$summary server_cpu_us=$(((t1 - t0) * 10000 / calls)) sipp_cpu_us=$((cpu_sipp / calls)) rcvbuf_errors=$((r1 - r0)) status_503=${s503:-0}"
+}
+
+# distinct AORs for every call of a system's run (auth off), or the next ones of the provisioned population
+next_user=0
+
+step() { # step RATE: prints the RESULT line, returns 0 when the rate was clean
+  local rate=$1 calls=$(($1 * step_s)) line
+  line=$(sipp_run "rate-$rate-$next_user" "$rate" "$calls" "$next_user")
+  next_user=$((next_user + calls))
+  echo "RESULT sip-step system=$system auth=$auth rate=$rate $line" | tee -a "$results"
+  sleep 2 # let queues drain before the next step
+  [[ $line == *status=pass* ]]
+}
+
+try_rate() { # try_rate RATE: clean within 1 + RETRIES attempts?
+  for _ in $(seq 0 "$retries"); do
+    step "$1" && return 0
+  done
+  return 1
+}
+
+search() { # the highest rate of RATES (and BISECT rates between) with every call clean
+  local rate good=0 bad=0 mid
+  for rate in $rates; do
+    if try_rate "$rate"; then
+      good=$rate
+    else
+      bad=$rate
+      break
+    fi
+  done
+  if ((bad > 0 && good > 0)); then
+    for _ in $(seq 1 "$bisect"); do
+      mid=$(((good + bad) / 2))
+      ((mid > good && mid < bad)) || break
+      if try_rate "$mid"; then good=$mid; else bad=$mid; fi
+    done
+  fi
+  max_rate=$good
+  local best
+  best=$(grep "RESULT sip-step system=$system auth=$auth rate=$good .*status=pass" "$results" | tail -n 1 || true)
+  echo "RESULT sip-max system=$system auth=$auth max_clean_rate=$good first_failed_rate=$bad step_s=$step_s ${best#*rate="$good" }" \
+    | tee -a "$results"
+}
+
+probe() {
+  local population=0 line pw=()
+  if [[ $auth == on ]]; then
+    population=$auth_aors
+    pw=("$password")
+  fi
+  # its own AORs (auth off) or the provisioned ones from the middle of the population (auth on)
+  line=$(python3 "$bench/sip_bench.py" probe "$client_ip" "$probe_targets" "$domain" "$probe_prefix" "$((population / 2))" \
+    "$population" "$probe_s" 2 "${pw[@]}")
+  echo "RESULT sip-probe system=$system auth=$auth $line" | tee -a "$results"
+}
+
+measure() { # warm-up, step search, probe on the running system
+  echo "$system, auth $auth: warm-up ($(uptime | sed 's/.*load/load/'))" >&2
+  probe_prefix=u
+  [[ $auth == off ]] && probe_prefix=p
+  sipp_run warmup "$warmup_rate" "$((warmup_rate * warmup_s))" "$next_user" >/dev/null
+  next_user=$((next_user + warmup_rate * warmup_s))
+  sleep 1
+  search
+  probe
+}
+
+# ---------------------------------------------------------------- sipring
+
+start_sipring() {
+  local n auth_on=false
+  [[ $auth == on ]] && auth_on=true
+  [[ -f $jar ]] || build_jar
+  # the nonce key, the same on every peer; through the environment, as scripts/local-overlay.sh does
+  PEER_SIP_AUTH_SECRET=$(printf "bench-sip-secret-%016d" $$)
+  export PEER_SIP_AUTH_SECRET
+  local sip=("--peer.sip.domains=$domain" "--peer.sip.auth.enabled=$auth_on" "--peer.sip.auth.algorithms=MD5,SHA-256"
+    "--peer.storage.durability=$durability")
+  start_peer 1 "" --peer.sip.listen="$(ip 1):$sip_port" "${sip[@]}"
+  wait_active 1 >/dev/null
+  for n in 2 3; do
+    start_peer "$n" "$(ip 1):$overlay_port" --peer.sip.listen="$(ip "$n"):$sip_port" "${sip[@]}"
+  done
+  for n in 2 3; do wait_active "$n" >/dev/null; done
+  sleep 5 # stabilization: every peer knows the ring
+  if [[ $auth == on ]]; then
+    python3 "$bench/sip_bench.py" provision "$(ip 1):$api_port,$(ip 2):$api_port,$(ip 3):$api_port" "$admin_token" \
+      "$auth_aors" u "$domain" "$password" 24 >&2
+  fi
+  targets="$(ip 1),$(ip 2),$(ip 3)"
+  probe_targets="$(ip 1):$sip_port,$(ip 2):$sip_port,$(ip 3):$sip_port"
+}
+
+sipring_profile() { # one more step at 3/4 of the highest clean rate: CPU by thread, GC, JFR of peer 1
+  ((max_rate > 0)) || return 0
+  local p1 pids rate=$((max_rate * 3 / 4)) n dir=$out/sipring-auth-$auth/profile
+  mkdir -p "$dir"
+  p1=$(cat "$run/peer1.pid")
+  # shellcheck disable=SC2207 # PIDs are words
+  pids=($(cat "$run"/peer{1,2,3}.pid))
+  jcmd "$p1" JFR.start name=sipbench settings=default filename="$dir/peer1.jfr" >/dev/null
+  for n in 1 2 3; do jstat -gc "${pids[n - 1]}" | tail -n 1 >"$dir/gc-before-$n.txt"; done
+  python3 "$bench/sip_bench.py" threads "${pids[@]}" >"$dir/threads-before.txt"
+  echo "RESULT sip-profile system=$system auth=$auth rate=$rate $(sipp_run profile "$rate" "$((rate * step_s))" \
+    "$next_user")" | tee -a "$results"
+  next_user=$((next_user + rate * step_s))
+  python3 "$bench/sip_bench.py" threads "${pids[@]}" >"$dir/threads-after.txt"
+  for n in 1 2 3; do jstat -gc "${pids[n - 1]}" | tail -n 1 >"$dir/gc-after-$n.txt"; done
+  jcmd "$p1" JFR.stop name=sipbench >/dev/null
+  echo "profile at $rate REGISTER/s, ${step_s}s (files in $dir):"
+  python3 "$bench/sip_bench.py" thread-cpu "$dir/threads-before.txt" "$dir/threads-after.txt" "$step_s"
+  for n in 1 2 3; do
+    # jstat -gc: YGC YGCT FGC FGCT are columns 13-16
+    paste "$dir/gc-before-$n.txt" "$dir/gc-after-$n.txt" | awk -v n="$n" -v s="$step_s" \
+      '{ printf "peer %d GC: %d young collections, %.2f s paused; %d full, %.2f s (in %d s)\n", n, $32 - $13, $33 - $14, $34 - $15, $35 - $16, s }'
+  done
+  jfr print --json --events jdk.ExecutionSample "$dir/peer1.jfr" >"$dir/samples.json"
+  python3 "$bench/sip_bench.py" jfr-top "$dir/samples.json" 20 | tee "$dir/hot-methods.txt"
+  rm -f "$dir/samples.json"
+}
+
+run_sipring() {
+  trap cleanup EXIT
+  start_sipring
+  measure
+  if [[ $profile == 1 && $auth == off ]]; then
+    sipring_profile
+  fi
+  local n
+  for n in 1 2 3; do
+    echo "peer$n log: $(grep -c ' WARN ' "$run/peer$n.log" || true) WARN, $(grep -c ' ERROR ' "$run/peer$n.log" || true) ERROR lines"
+    grep ' WARN \| ERROR ' "$run/peer$n.log" | sed 's/^[^ ]* *//' | cut -c1-200 | sort | uniq -c | sort -rn | head -n 5 || true
+  done
+  stop_all
+}
+
+# ---------------------------------------------------------------- Kamailio
+
+kamailio_pid=
+
+stop_kamailio() {
+  local pid
+  [[ -s $out/kamailio.pid ]] || return 0
+  pid=$(cat "$out/kamailio.pid")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$out/kamailio.pid"
+}
+
+kamailio_db() { # kamailio_db DIR: a db_berkeley environment with version, location and subscriber tables
+  local dir=$1 shipped=/usr/share/kamailio/db_berkeley/kamailio
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  # Debian's version table declares three columns but has two-field rows, so Kamailio would read
+  # version 0 and refuse to start: the rows here have all three
+  {
+    sed -n '1,/^METADATA_DEFAULTS$/p' "$shipped/version"
+    sed -n '/^METADATA_DEFAULTS$/{n;p}' "$shipped/version"
+    printf 'location|\n1|location|9\nsubscriber|\n2|subscriber|7\nversion|\n3|version|1\n'
+  } >"$dir/version.txt"
+  # usrloc updates and deletes a contact by its ruid alone, while the shipped location table is keyed
+  # by ruid, username and domain: with that key every refresh of an existing binding fails (500)
+  sed '/^METADATA_KEY$/{n;s/.*/1 /}' "$shipped/location" >"$dir/location.txt"
+  python3 "$bench/sip_bench.py" kam-subscribers "$dir/subscriber.txt" "$auth_aors" u "$domain" "$password"
+  local t
+  for t in version location subscriber; do
+    db_load -T -t hash -f "$dir/$t.txt" -h "$dir" "$t"
+    rm -f "$dir/$t.txt"
+  done
+}
+
+start_kamailio() {
+  local defs=(-A "CTLSOCK=\"unix:$out/kamailio-ctl.sock\"") children=$kam_children
+  mkdir -p "$out"
+  if [[ $system == kamailio-bdb || $auth == on ]]; then
+    kamailio_db "$out/kamailio-db"
+    defs+=(-A "DBURL=\"berkeley://$out/kamailio-db\"")
+  fi
+  if [[ $system == kamailio-bdb ]]; then
+    defs+=(-A WITH_DB)
+    children=1 # more than one worker deadlocked in Berkeley DB in half the runs with write-through
+  fi
+  [[ $auth == on ]] && defs+=(-A WITH_AUTH)
+  rm -f "$out/kamailio-ctl.sock"
+  kamailio -f "$bench/kamailio/registrar.cfg" "${defs[@]}" -l "udp:$kam_ip:$sip_port" -n "$children" \
+    -DD -E -m 512 -M 16 -Y "$out" -P "$out/kamailio.pid" >"$out/kamailio-$system-auth-$auth.log" 2>&1 </dev/null &
+  kamailio_pid=$!
+  for _ in $(seq 1 50); do [[ -s $out/kamailio.pid ]] && break; sleep 0.1; done
+  sleep 1
+  kill -0 "$kamailio_pid" 2>/dev/null || { cat "$out/kamailio-$system-auth-$auth.log" >&2; return 1; }
+  echo "$system: $children UDP worker(s) on $kam_ip:$sip_port" >&2
+  targets=$kam_ip
+  probe_targets=$kam_ip:$sip_port
+}
+
+run_kamailio() {
+  trap cleanup EXIT
+  start_kamailio
+  measure
+  echo "$system log: $(grep -c 'ERROR' "$out/kamailio-$system-auth-$auth.log" || true) ERROR lines"
+  grep 'ERROR' "$out/kamailio-$system-auth-$auth.log" | sed 's/^ *[0-9]*([0-9]*) //' | sort | uniq -c | sort -rn | head -n 5 || true
+  stop_kamailio
+}
+
+# ---------------------------------------------------------------- the comparison
+
+ratios() {
+  local a k s m p c
+  for a in $auths; do
+    s=$(grep "^RESULT sip-max system=sipring auth=$a " "$results" | tail -n 1) || continue
+    for k in kamailio-mem kamailio-bdb; do
+      m=$(grep "^RESULT sip-max system=$k auth=$a " "$results" | tail -n 1) || continue
+      p=$(grep "^RESULT sip-probe system=$k auth=$a " "$results" | tail -n 1) || continue
+      c=$(grep "^RESULT sip-probe system=sipring auth=$a " "$results" | tail -n 1) || continue
+      python3 - "$a" "$k" "$s" "$m" "$c" "$p" <<'EOF'
+import sys
+auth, other, s, m, c, p = sys.argv[1:]
+kv = lambda line: dict(w.split("=", 1) for w in line.split() if "=" in w)
+s, m, c, p = kv(s), kv(m), kv(c), kv(p)
+def ratio(a, b):
+    try:
+        return "%.2f" % (float(a) / float(b))
+    except (ValueError, ZeroDivisionError, KeyError):
+        return "n/a"
+print("RESULT sip-ratio auth=%s sipring/%s max_rate=%s cpu_per_register=%s probe_p50=%s probe_p99=%s" % (
+    auth, other, ratio(s.get("max_clean_rate"), m.get("max_clean_rate")),
+    ratio(s.get("server_cpu_us"), m.get("server_cpu_us")), ratio(c.get("p50_us"), p.get("p50_us")),
+    ratio(c.get("p99_us"), p.get("p99_us"))))
+EOF
+    done
+  done | tee -a "$results"
+}
+
+register() {
+  install_missing
+  mkdir -p "$out"
+  results=$out/results.txt
+  : >"$results"
+  echo "sip bench $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, $(uptime | sed 's/.*load/load/')"
+  echo "settings: rates [$rates], step ${step_s}s, warm-up ${warmup_s}s at $warmup_rate/s, retries $retries, bisect $bisect," \
+    "probe ${probe_s}s, auth AORs $auth_aors, peer durability $durability, kamailio workers $kam_children (bdb: 1)"
+  for system in $systems; do
+    for auth in $auths; do
+      next_user=0
+      case $system in
+        sipring) run_sipring ;;
+        kamailio-mem | kamailio-bdb) run_kamailio ;;
+        *) echo "unknown system $system" >&2; exit 2 ;;
+      esac
+      sleep 3
+    done
+  done
+  ratios
+  echo "done $(date -u +%FT%TZ), $(uptime | sed 's/.*load/load/')"
+}
+
+case ${1:-register} in
+  register) register ;;
+  *) sed -n '2,25p' "$0"; exit 2 ;;
+esac

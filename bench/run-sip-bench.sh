@@ -6,21 +6,21 @@
 #                                       sipring (3 peer processes on 127.0.0.51-53), Kamailio with usrloc in memory,
 #                                       Kamailio with usrloc written through to db_berkeley; digest auth off and on.
 #                                       Per system: highest clean rate (step search), SIPp p50/p99, CPU per REGISTER,
-#                                       and a closed-loop latency probe in microseconds (about 25 min; SMOKE=1: 4 min)
+#                                       and a closed-loop latency probe in microseconds (about 30 min; SMOKE=1: 4 min)
 #
 # One SIPp process sends all REGISTERs; against sipring each call goes to the next of the three peers in
 # turn (the injection file names the peer), so every peer receives a third of the REGISTERs, as behind
 # DNS SRV, while the client costs the machine the same as against Kamailio.
 #
 # Environment: SYSTEMS ("sipring kamailio-mem kamailio-bdb"), AUTHS ("off on"), RATES (REGISTER/s offered, ascending:
-# "250 500 750 1000 1500 2000 3000 4000 5000 7500 10000 15000"), STEP (s per rate, 20), WARMUP (s before the search, 30,
-# at WARMUP_RATE 200/s: the peers' JIT), RETRIES (1: a rate that fails is run once more before the search stops),
+# "250 500 750 1000 1500 2000 3000 4000 5000 7500 10000 15000"), STEP (s per rate, 15), WARMUP (s at WARMUP_RATE 300/s
+# before the search, 90: the peers' JIT compilers settle after about 90 s of load; Kamailio gets 10 at most), RETRIES (1: a rate that fails is run once more before the search stops),
 # BISECT (1: rates tried between the last clean and the first failed one), RETRANS_LIMIT (0.01: a rate is clean when
 # no call failed, the responses kept up and at most this share of calls was retransmitted), PROBE (s of closed-loop
 # probe, 20), AUTH_AORS (subscribers provisioned, 10000), DURABILITY (peer.storage.durability of the peers,
 # write-no-sync), KAM_CHILDREN (UDP workers of the in-memory Kamailio, 2; the db_berkeley one runs 1), PROFILE (1: after
 # the sipring auth-off search, one more step at 3/4 of its highest clean rate with the CPU of every peer thread, GC
-# counts and a JFR recording of peer 1), SMOKE (1: short steps, three rates), BENCH_IP_BASE (51: peers on
+# counts and a JFR recording of peer 1; PROFILE_RATE sets another rate), SMOKE (1: short steps, three rates), BENCH_IP_BASE (51: peers on
 # 127.0.0.51-53), KAM_IP (127.0.0.60), CLIENT_IP (127.0.0.70), JAVA_OPTS (the flags of scripts/local-overlay.sh).
 # Everything listens on and sends to 127.0.0.0/8 only. Nothing here runs during ./mvnw verify.
 set -euo pipefail
@@ -36,9 +36,9 @@ fi
 systems=${SYSTEMS:-sipring kamailio-mem kamailio-bdb}
 auths=${AUTHS:-off on}
 rates=${RATES:-250 500 750 1000 1500 2000 3000 4000 5000 7500 10000 15000}
-step_s=${STEP:-20}
-warmup_s=${WARMUP:-30}
-warmup_rate=${WARMUP_RATE:-200}
+step_s=${STEP:-15}
+warmup_s=${WARMUP:-90}
+warmup_rate=${WARMUP_RATE:-300}
 retries=${RETRIES:-1}
 retrans_limit=${RETRANS_LIMIT:-0.01}
 bisect=${BISECT:-1}
@@ -109,7 +109,8 @@ server_pids() { # the processes answering the REGISTERs
   fi
 }
 
-sipp_run() { # sipp_run TAG RATE CALLS FIRST-USER: one SIPp run; prints its summary line
+sipp_run() { # sipp_run TAG RATE CALLS FIRST-USER: one SIPp run; prints its summary line (CALLS: a multiple of RATE,
+  # as SIPp writes its response times in blocks of RATE calls)
   local tag=$1 rate=$2 calls=$3 first=$4 dir scenario population=0 t0 t1 r0 r1 times cpu_sipp
   dir=$out/$system-auth-$auth/$tag
   rm -rf "$dir"
@@ -126,7 +127,7 @@ sipp_run() { # sipp_run TAG RATE CALLS FIRST-USER: one SIPp run; prints its summ
   times=$(cd "$dir" && {
     sipp -sf "$scenario" -inf users.csv -key domain "$domain" -i "$client_ip" -p 15060 -t u1 \
       -m "$calls" -r "$rate" -rp 1000 -nostdin -nd -buff_size 1048576 -timeout "$((calls / rate + 40))s" \
-      -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1000 -trace_err -error_file errors.log \
+      -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq "$rate" -trace_err -error_file errors.log \
       "${targets%%,*}:$sip_port" >sipp.out 2>&1 </dev/null &
     echo $! >"$out/sipp.pid"
     wait $! || true
@@ -200,11 +201,13 @@ probe() {
 }
 
 measure() { # warm-up, step search, probe on the running system
-  echo "$system, auth $auth: warm-up ($(uptime | sed 's/.*load/load/'))" >&2
+  echo "$system, auth $auth: warm-up, then the search ($(uptime | sed 's/.*load/load/'))" >&2
   probe_prefix=u
   [[ $auth == off ]] && probe_prefix=p
-  sipp_run warmup "$warmup_rate" "$((warmup_rate * warmup_s))" "$next_user" >/dev/null
-  next_user=$((next_user + warmup_rate * warmup_s))
+  local secs=$warmup_s
+  [[ $system == sipring ]] || secs=$((warmup_s < 10 ? warmup_s : 10))
+  sipp_run warmup "$warmup_rate" "$((warmup_rate * secs))" "$next_user" >/dev/null
+  next_user=$((next_user + warmup_rate * secs))
   sleep 1
   search
   probe
@@ -237,13 +240,14 @@ start_sipring() {
 }
 
 sipring_profile() { # one more step at 3/4 of the highest clean rate: CPU by thread, GC, JFR of peer 1
-  ((max_rate > 0)) || return 0
-  local p1 pids rate=$((max_rate * 3 / 4)) n dir=$out/sipring-auth-$auth/profile
+  local p1 pids rate=${PROFILE_RATE:-$((max_rate * 3 / 4))} n dir=$out/sipring-auth-$auth/profile-data
   mkdir -p "$dir"
   p1=$(cat "$run/peer1.pid")
   # shellcheck disable=SC2207 # PIDs are words
   pids=($(cat "$run"/peer{1,2,3}.pid))
-  jcmd "$p1" JFR.start name=sipbench settings=default filename="$dir/peer1.jfr" >/dev/null
+  ((rate > 0)) || return 0
+  jcmd "$p1" JFR.start name=sipbench settings=profile filename="$dir/peer1.jfr" >/dev/null
+  sleep 5 # JFR's own start-up work
   for n in 1 2 3; do jstat -gc "${pids[n - 1]}" | tail -n 1 >"$dir/gc-before-$n.txt"; done
   python3 "$bench/sip_bench.py" threads "${pids[@]}" >"$dir/threads-before.txt"
   echo "RESULT sip-profile system=$system auth=$auth rate=$rate $(sipp_run profile "$rate" "$((rate * step_s))" \
@@ -272,9 +276,14 @@ run_sipring() {
     sipring_profile
   fi
   local n
+  echo "bindings of u0000001@$domain seen from peer 2: $(curl -fsS --max-time 5 -H "Authorization: Bearer $read_token" \
+    "http://$(ip 2):$api_port/api/v1/aors/u0000001@$domain" | grep -o '"contact"' | wc -l)"
   for n in 1 2 3; do
-    echo "peer$n log: $(grep -c ' WARN ' "$run/peer$n.log" || true) WARN, $(grep -c ' ERROR ' "$run/peer$n.log" || true) ERROR lines"
-    grep ' WARN \| ERROR ' "$run/peer$n.log" | sed 's/^[^ ]* *//' | cut -c1-200 | sort | uniq -c | sort -rn | head -n 5 || true
+    # the start-up lines (JAIN-SIP's TLS defaults) are left out
+    grep ' WARN \| ERROR ' "$run/peer$n.log" | grep -v '\[ *main\]' >"$out/peer$n-warnings.txt" || true
+    echo "peer$n log after start-up: $(grep -c ' WARN ' "$out/peer$n-warnings.txt" || true) WARN," \
+      "$(grep -c ' ERROR ' "$out/peer$n-warnings.txt" || true) ERROR lines"
+    sed 's/^[^ ]* *//' "$out/peer$n-warnings.txt" | cut -c1-200 | sort | uniq -c | sort -rn | head -n 5 || true
   done
   stop_all
 }
@@ -345,6 +354,8 @@ run_kamailio() {
   trap cleanup EXIT
   start_kamailio
   measure
+  echo "$system: $(kamcmd -s "unix:$out/kamailio-ctl.sock" stats.get_statistics usrloc: 2>/dev/null \
+    | grep -o 'registered_users = [0-9]*' || echo 'no usrloc statistics')"
   echo "$system log: $(grep -c 'ERROR' "$out/kamailio-$system-auth-$auth.log" || true) ERROR lines"
   grep 'ERROR' "$out/kamailio-$system-auth-$auth.log" | sed 's/^ *[0-9]*([0-9]*) //' | sort | uniq -c | sort -rn | head -n 5 || true
   stop_kamailio
@@ -381,6 +392,7 @@ EOF
 
 register() {
   install_missing
+  rm -rf "$out"
   mkdir -p "$out"
   results=$out/results.txt
   : >"$results"

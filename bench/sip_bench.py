@@ -291,21 +291,24 @@ def jfr_top(path, n=25):
         if not frames:
             continue
 
+        def cls(fr):
+            return fr["method"]["type"]["name"].replace("/", ".")
+
         def name(fr):
-            m = fr["method"]
-            return "%s.%s" % (m["type"]["name"], m["name"])
+            return "%s.%s" % (cls(fr), fr["method"]["name"])
 
         top[name(frames[0])] += 1
         seen = set()
         for fr in frames:
-            t = fr["method"]["type"]["name"]
+            t = cls(fr)
             parts = t.split(".")
-            area = ".".join(parts[:3]) if t.startswith("org.sipring.") else ".".join(parts[:2])
+            area = ".".join(parts[:4]) if t.startswith("org.sipring.") else ".".join(parts[:2])
             if area not in seen:
                 seen.add(area)
                 pkg[area] += 1
         for fr in frames:
-            if fr["method"]["type"]["name"].startswith("org.sipring."):
+            t = cls(fr)
+            if t.startswith("org.sipring.") and "$$Lambda" not in t:
                 app[name(fr)] += 1
                 break
     total = sum(top.values())

@@ -379,7 +379,7 @@ s, m, c, p = kv(s), kv(m), kv(c), kv(p)
 def ratio(a, b):
     try:
         return "%.2f" % (float(a) / float(b))
-    except (ValueError, ZeroDivisionError, KeyError):
+    except (TypeError, ValueError, ZeroDivisionError):
         return "n/a"
 print("RESULT sip-ratio auth=%s sipring/%s max_rate=%s cpu_per_register=%s probe_p50=%s probe_p99=%s" % (
     auth, other, ratio(s.get("max_clean_rate"), m.get("max_clean_rate")),

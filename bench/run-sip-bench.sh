@@ -19,8 +19,8 @@
 # no call failed, the responses kept up and at most this share of calls was retransmitted), PROBE (s of closed-loop
 # probe, 20), AUTH_AORS (subscribers provisioned, 10000), DURABILITY (peer.storage.durability of the peers,
 # write-no-sync), KAM_CHILDREN (UDP workers of the in-memory Kamailio, 2; the db_berkeley one runs 1), PROFILE (1: after
-# the sipring auth-off search, one more step at 3/4 of its highest clean rate with the CPU of every peer thread, GC
-# counts and a JFR recording of peer 1; PROFILE_RATE sets another rate), SMOKE (1: short steps, three rates), BENCH_IP_BASE (51: peers on
+# the sipring auth-off search, two more steps at 3/4 of its highest clean rate: the CPU of every peer thread and GC
+# counts, then a JFR recording of peer 1; PROFILE_RATE sets another rate), SMOKE (1: short steps, three rates), BENCH_IP_BASE (51: peers on
 # 127.0.0.51-53), KAM_IP (127.0.0.60), CLIENT_IP (127.0.0.70), JAVA_OPTS (the flags of scripts/local-overlay.sh).
 # Everything listens on and sends to 127.0.0.0/8 only. Nothing here runs during ./mvnw verify.
 set -euo pipefail
@@ -139,10 +139,13 @@ sipp_run() { # sipp_run TAG RATE CALLS FIRST-USER: one SIPp run; prints its summ
   r1=$(udp_rcvbuf_errors)
   # children's user and system time of the subshell: SIPp's CPU
   cpu_sipp=$(echo "$times" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1e6 }')
-  local summary s503
+  local summary other
   summary=$(python3 "$bench/sip_bench.py" step "$dir/stat.csv" "$(ls "$dir"/register*_rtt.csv 2>/dev/null | head -n 1)" "$rate" "$calls" "$retrans_limit")
-  s503=$(grep -c '^SIP/2.0 503' "$dir/errors.log" 2>/dev/null || true)
-  echo "$summary server_cpu_us=$(((t1 - t0) * 10000 / calls)) sipp_cpu_us=$((cpu_sipp / calls)) rcvbuf_errors=$((r1 - r0)) status_503=${s503:-0}"
+  # responses SIPp did not expect (a 401 after the digest answer, 500, 503...), by status code
+  other=$( (grep -o "received 'SIP/2.0 [0-9]*" "$dir/errors.log" 2>/dev/null || true) | awk '{ print $NF }' | sort | uniq -c \
+    | awk '{ printf "%s%s:%s", sep, $2, $1; sep = "," }')
+  echo "$summary server_cpu_us=$(((t1 - t0) * 10000 / calls)) sipp_cpu_us=$((cpu_sipp / calls)) rcvbuf_errors=$((r1 - r0))" \
+    "other_responses=${other:-none}"
 }
 
 # distinct AORs for every call of a system's run (auth off), or the next ones of the provisioned population
@@ -239,23 +242,20 @@ start_sipring() {
   probe_targets="$(ip 1):$sip_port,$(ip 2):$sip_port,$(ip 3):$sip_port"
 }
 
-sipring_profile() { # one more step at 3/4 of the highest clean rate: CPU by thread, GC, JFR of peer 1
+sipring_profile() { # two more steps at 3/4 of the highest clean rate: CPU by thread and GC, then JFR of peer 1
   local p1 pids rate=${PROFILE_RATE:-$((max_rate * 3 / 4))} n dir=$out/sipring-auth-$auth/profile-data
+  ((rate > 0)) || return 0
   mkdir -p "$dir"
   p1=$(cat "$run/peer1.pid")
   # shellcheck disable=SC2207 # PIDs are words
   pids=($(cat "$run"/peer{1,2,3}.pid))
-  ((rate > 0)) || return 0
-  jcmd "$p1" JFR.start name=sipbench settings=profile filename="$dir/peer1.jfr" >/dev/null
-  sleep 5 # JFR's own start-up work
   for n in 1 2 3; do jstat -gc "${pids[n - 1]}" | tail -n 1 >"$dir/gc-before-$n.txt"; done
   python3 "$bench/sip_bench.py" threads "${pids[@]}" >"$dir/threads-before.txt"
-  echo "RESULT sip-profile system=$system auth=$auth rate=$rate $(sipp_run profile "$rate" "$((rate * step_s))" \
+  echo "RESULT sip-profile system=$system auth=$auth rate=$rate $(sipp_run profile-threads "$rate" "$((rate * step_s))" \
     "$next_user")" | tee -a "$results"
   next_user=$((next_user + rate * step_s))
   python3 "$bench/sip_bench.py" threads "${pids[@]}" >"$dir/threads-after.txt"
   for n in 1 2 3; do jstat -gc "${pids[n - 1]}" | tail -n 1 >"$dir/gc-after-$n.txt"; done
-  jcmd "$p1" JFR.stop name=sipbench >/dev/null
   echo "profile at $rate REGISTER/s, ${step_s}s (files in $dir):"
   python3 "$bench/sip_bench.py" thread-cpu "$dir/threads-before.txt" "$dir/threads-after.txt" "$step_s"
   for n in 1 2 3; do
@@ -263,6 +263,13 @@ sipring_profile() { # one more step at 3/4 of the highest clean rate: CPU by thr
     paste "$dir/gc-before-$n.txt" "$dir/gc-after-$n.txt" | awk -v n="$n" -v s="$step_s" \
       '{ printf "peer %d GC: %d young collections, %.2f s paused; %d full, %.2f s (in %d s)\n", n, $32 - $13, $33 - $14, $34 - $15, $35 - $16, s }'
   done
+  # JFR in a step of its own: starting it makes the JIT compile again
+  jcmd "$p1" JFR.start name=sipbench settings=profile filename="$dir/peer1.jfr" >/dev/null
+  sleep 5
+  echo "RESULT sip-profile-jfr system=$system auth=$auth rate=$rate $(sipp_run profile-jfr "$rate" "$((rate * step_s))" \
+    "$next_user")" | tee -a "$results"
+  next_user=$((next_user + rate * step_s))
+  jcmd "$p1" JFR.stop name=sipbench >/dev/null
   jfr print --json --events jdk.ExecutionSample "$dir/peer1.jfr" >"$dir/samples.json"
   python3 "$bench/sip_bench.py" jfr-top "$dir/samples.json" 20 | tee "$dir/hot-methods.txt"
   rm -f "$dir/samples.json"
@@ -329,8 +336,9 @@ kamailio_db() { # kamailio_db DIR: a db_berkeley environment with version, locat
 start_kamailio() {
   local defs=(-A "CTLSOCK=\"unix:$out/kamailio-ctl.sock\"") children=$kam_children
   mkdir -p "$out"
+  local db=0
   if [[ $system == kamailio-bdb || $auth == on ]]; then
-    kamailio_db "$out/kamailio-db"
+    db=1
     defs+=(-A "DBURL=\"berkeley://$out/kamailio-db\"")
   fi
   if [[ $system == kamailio-bdb ]]; then
@@ -339,12 +347,24 @@ start_kamailio() {
   fi
   [[ $auth == on ]] && defs+=(-A WITH_AUTH)
   rm -f "$out/kamailio-ctl.sock"
-  kamailio -f "$bench/kamailio/registrar.cfg" "${defs[@]}" -l "udp:$kam_ip:$sip_port" -n "$children" \
-    -DD -E -m 512 -M 16 -Y "$out" -P "$out/kamailio.pid" >"$out/kamailio-$system-auth-$auth.log" 2>&1 </dev/null &
-  kamailio_pid=$!
-  for _ in $(seq 1 50); do [[ -s $out/kamailio.pid ]] && break; sleep 0.1; done
-  sleep 1
-  kill -0 "$kamailio_pid" 2>/dev/null || { cat "$out/kamailio-$system-auth-$auth.log" >&2; return 1; }
+  # 2 GB of shared memory: usrloc keeps every binding there (about 1 KB each) and the search registers
+  # hundreds of thousands of AORs; with 512 MB it ran out after about 460,000
+  local attempt log=$out/kamailio-$system-auth-$auth.log
+  for attempt in 1 2 3; do
+    ((db == 0)) || kamailio_db "$out/kamailio-db"
+    kamailio -f "$bench/kamailio/registrar.cfg" "${defs[@]}" -l "udp:$kam_ip:$sip_port" -n "$children" \
+      -DD -E -m 2048 -M 16 -Y "$out" -P "$out/kamailio.pid" >"$log" 2>&1 </dev/null &
+    kamailio_pid=$!
+    sleep 3
+    kill -0 "$kamailio_pid" 2>/dev/null && break
+    # a process that opens the db_berkeley environment at the same moment as another sometimes cannot
+    # ("auth_db: unable to connect to the database") and Kamailio stops: start again
+    echo "$system did not start (attempt $attempt):" >&2
+    grep 'ERROR\|CRITICAL' "$log" | head -n 3 >&2 || true
+    wait "$kamailio_pid" || true
+    rm -f "$out/kamailio.pid" "$out/kamailio-ctl.sock"
+    ((attempt < 3)) || return 1
+  done
   echo "$system: $children UDP worker(s) on $kam_ip:$sip_port" >&2
   targets=$kam_ip
   probe_targets=$kam_ip:$sip_port

@@ -6,7 +6,7 @@
 #                                       sipring (3 peer processes on 127.0.0.51-53), Kamailio with usrloc in memory,
 #                                       Kamailio with usrloc written through to db_berkeley; digest auth off and on.
 #                                       Per system: highest clean rate (step search), SIPp p50/p99, CPU per REGISTER,
-#                                       and a closed-loop latency probe in microseconds (about 30 min; SMOKE=1: 4 min)
+#                                       and a closed-loop latency probe in microseconds (about 35 min; SMOKE=1: 4 min)
 #
 # One SIPp process sends all REGISTERs; against sipring each call goes to the next of the three peers in
 # turn (the injection file names the peer), so every peer receives a third of the REGISTERs, as behind

@@ -67,16 +67,20 @@ wait_active() { # wait_active N; echoes ms since epoch when ACTIVE was first see
   now_ms
 }
 
-stop_peer() { # graceful stop of a peer a script started (a killed one is only forgotten)
-  local n=$1 pid
-  [[ -s $run/peer$n.pid ]] || return 0
-  pid=$(cat "$run/peer$n.pid")
+stop_pid_file() { # stop_pid_file FILE SECONDS: SIGTERM the process named in FILE, SIGKILL after SECONDS, forget FILE
+  local file=$1 seconds=$2 pid
+  [[ -s $file ]] || return 0
+  pid=$(cat "$file")
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid"
-    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 $((seconds * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
   fi
-  rm -f "$run/peer$n.pid"
+  rm -f "$file"
+}
+
+stop_peer() { # graceful stop of a peer a script started (a killed one is only forgotten)
+  stop_pid_file "$run/peer$1.pid" 30
 }
 
 stop_all() {

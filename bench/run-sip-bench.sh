@@ -300,15 +300,7 @@ run_sipring() {
 kamailio_pid=
 
 stop_kamailio() {
-  local pid
-  [[ -s $out/kamailio.pid ]] || return 0
-  pid=$(cat "$out/kamailio.pid")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$out/kamailio.pid"
+  stop_pid_file "$out/kamailio.pid" 10
 }
 
 kamailio_db() { # kamailio_db DIR: a db_berkeley environment with version, location and subscriber tables

@@ -29,20 +29,7 @@ class SipDrainIT {
             PeerProcess leaving = cluster.start(47, List.of(staying), sip(47));
             LocalCluster.awaitRing(List.of(staying, leaving), Duration.ofSeconds(60));
             try (TcpUa ua = new TcpUa("127.0.0.47", 5060)) {
-                ua.send("""
-                    REGISTER sip:%s SIP/2.0
-                    Via: SIP/2.0/TCP 127.0.0.1:%d;branch=z9hG4bK-hank-1;rport
-                    From: <sip:hank@%s>;tag=h1
-                    To: <sip:hank@%s>
-                    Call-ID: hank-reg@127.0.0.1
-                    CSeq: 1 REGISTER
-                    Contact: <sip:hank@127.0.0.1:%d;transport=tcp>
-                    Expires: 600
-                    Max-Forwards: 70
-                    Content-Length: 0
-
-                    """.formatted(DOMAIN, ua.localPort(), DOMAIN, DOMAIN, ua.localPort()));
-                assertThat(ua.read(Duration.ofSeconds(10))).startsWith("SIP/2.0 200");
+                assertThat(ua.register("hank", DOMAIN, null)).startsWith("SIP/2.0 200");
                 assertThat(probe()).contains(200);
 
                 HttpResponse<String> drain = leaving.call("POST", "/api/v1/peer/drain", PeerProcess.ADMIN_TOKEN);

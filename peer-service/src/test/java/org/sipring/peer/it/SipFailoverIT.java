@@ -80,16 +80,8 @@ class SipFailoverIT {
             if (!wait.isNegative()) {
                 await("the failover interval").pollDelay(wait).atMost(wait.plusSeconds(1)).until(() -> true);
             }
-            Sipp.Result reached = Sipp.startBulk(work, scenario(send("""
-                    OPTIONS sip:[field0]@%s SIP/2.0
-                    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-                    From: <sip:probe@%s>;tag=[call_number]
-                    To: <sip:[field0]@%s>
-                    Call-ID: [call_id]
-                    CSeq: 1 OPTIONS
-                    Max-Forwards: 70
-                    Content-Length: 0
-                    """.formatted(DOMAIN, DOMAIN, DOMAIN)), expect(200)),
+            Sipp.Result reached = Sipp.startBulk(work, scenario(send(Sipp.request("OPTIONS", "[field0]", DOMAIN)),
+                    expect(200)),
                 UA, Sipp.freePort(UA), sipOf(entry), AORS, "-inf", csv.toString(), "-r", "200", "-l", "100",
                 "-timeout", "180s", "-max_retrans", "7").finish(Duration.ofSeconds(200));
             Sipp.Result answered = ua.finish(Duration.ofSeconds(120));

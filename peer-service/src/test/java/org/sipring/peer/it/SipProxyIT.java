@@ -72,17 +72,7 @@ class SipProxyIT {
     }
 
     private static String invite(String user) {
-        return """
-            INVITE sip:%s@%s SIP/2.0
-            Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-            From: <sip:caller@%s>;tag=[call_number]
-            To: <sip:%s@%s>
-            Call-ID: [call_id]
-            CSeq: 1 INVITE
-            Contact: <sip:caller@[local_ip]:[local_port]>
-            Max-Forwards: 70
-            Content-Length: 0
-            """.formatted(user, DOMAIN, DOMAIN, user, DOMAIN);
+        return Sipp.request("INVITE", user, DOMAIN, "Contact: <sip:caller@[local_ip]:[local_port]>");
     }
 
     /** ACK and BYE for the dialog of the last 200 (route set and remote target recorded with rrs). */
@@ -256,16 +246,7 @@ class SipProxyIT {
     }
 
     private static String options(String user) {
-        return """
-            OPTIONS sip:%s@%s SIP/2.0
-            Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-            From: <sip:caller@%s>;tag=[call_number]
-            To: <sip:%s@%s>
-            Call-ID: [call_id]
-            CSeq: 1 OPTIONS
-            Max-Forwards: 70
-            Content-Length: 0
-            """.formatted(user, DOMAIN, DOMAIN, user, DOMAIN);
+        return Sipp.request("OPTIONS", user, DOMAIN);
     }
 
     /**
@@ -278,21 +259,7 @@ class SipProxyIT {
     void aTcpFlowIsReusedAndOnceClosedGives430() throws Exception {
         try (TcpUa ua = new TcpUa("127.0.0.31", 5060)) {
             int port = ua.localPort();
-            ua.send("""
-                REGISTER sip:%s SIP/2.0
-                Via: SIP/2.0/TCP 127.0.0.1:%d;branch=z9hG4bK-gina-1;rport
-                From: <sip:gina@%s>;tag=g1
-                To: <sip:gina@%s>
-                Call-ID: gina-reg@127.0.0.1
-                CSeq: 1 REGISTER
-                Supported: outbound, path
-                Contact: <sip:gina@127.0.0.1:%d;transport=tcp;ob>;+sip.instance="<urn:uuid:00000000-0000-0000-0000-00000000beef>";reg-id=1
-                Expires: 600
-                Max-Forwards: 70
-                Content-Length: 0
-
-                """.formatted(DOMAIN, port, DOMAIN, DOMAIN, port));
-            assertThat(ua.read(Duration.ofSeconds(10))).startsWith("SIP/2.0 200");
+            assertThat(ua.register("gina", DOMAIN, "00000000-0000-0000-0000-00000000beef")).startsWith("SIP/2.0 200");
             Sipp.Running caller = Sipp.start(work, scenario(send(options("gina")), expect(200)), UA, Sipp.freePort(UA),
                 peer(2), false, 1);
             String request = ua.read(Duration.ofSeconds(20));

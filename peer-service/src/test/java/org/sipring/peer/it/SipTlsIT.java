@@ -36,35 +36,13 @@ class SipTlsIT {
 
             try (TcpUa ua = new TcpUa("127.0.0.48", 5061, trusting(cluster.pkiDir().resolve("ca.crt")))) {
                 int port = ua.localPort();
-                ua.send("""
-                    REGISTER sip:%s SIP/2.0
-                    Via: SIP/2.0/TLS 127.0.0.1:%d;branch=z9hG4bK-ivy-1;rport
-                    From: <sip:ivy@%s>;tag=i1
-                    To: <sip:ivy@%s>
-                    Call-ID: ivy-reg@127.0.0.1
-                    CSeq: 1 REGISTER
-                    Supported: outbound
-                    Contact: <sip:ivy@127.0.0.1:%d;transport=tls;ob>;+sip.instance="<urn:uuid:00000000-0000-0000-0000-0000000000a1>";reg-id=1
-                    Expires: 600
-                    Max-Forwards: 70
-                    Content-Length: 0
-
-                    """.formatted(DOMAIN, port, DOMAIN, DOMAIN, port));
-                assertThat(ua.read(Duration.ofSeconds(10))).startsWith("SIP/2.0 200");
+                assertThat(ua.register("ivy", DOMAIN, "00000000-0000-0000-0000-0000000000a1")).startsWith("SIP/2.0 200");
                 String bindings = first.call("GET", "/api/v1/aors/ivy@" + DOMAIN, PeerProcess.ADMIN_TOKEN).body();
                 assertThat(bindings).contains("\"transport\":\"tls\"");
 
                 Path work = cluster.logDir().resolve("sipp");
-                Sipp.Running caller = Sipp.start(work, scenario(send("""
-                    OPTIONS sip:ivy@%s SIP/2.0
-                    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-                    From: <sip:caller@%s>;tag=[call_number]
-                    To: <sip:ivy@%s>
-                    Call-ID: [call_id]
-                    CSeq: 1 OPTIONS
-                    Max-Forwards: 70
-                    Content-Length: 0
-                    """.formatted(DOMAIN, DOMAIN, DOMAIN)), expect(200)), "127.0.0.1", Sipp.freePort("127.0.0.1"),
+                Sipp.Running caller = Sipp.start(work, scenario(send(Sipp.request("OPTIONS", "ivy", DOMAIN)),
+                    expect(200)), "127.0.0.1", Sipp.freePort("127.0.0.1"),
                     "127.0.0.49:5060", false, 1);
                 String request = ua.read(Duration.ofSeconds(20));
                 assertThat(request).startsWith("OPTIONS sip:ivy@127.0.0.1:" + port).contains("SIP/2.0/TLS 127.0.0.48:5061");

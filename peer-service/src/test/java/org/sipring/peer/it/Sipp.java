@@ -213,6 +213,24 @@ final class Sipp {
         return b.toString();
     }
 
+    /**
+     * A request from sip:caller@domain to {@code user@domain} (a SIPp field such as [field0] will
+     * do), CSeq 1; {@code headers} are extra lines (Contact...).
+     */
+    static String request(String method, String user, String domain, String... headers) {
+        StringBuilder b = new StringBuilder();
+        b.append(method).append(" sip:").append(user).append('@').append(domain).append(" SIP/2.0\n")
+            .append("Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport\n")
+            .append("From: <sip:caller@").append(domain).append(">;tag=[call_number]\n")
+            .append("To: <sip:").append(user).append('@').append(domain).append(">\n")
+            .append("Call-ID: [call_id]\n")
+            .append("CSeq: 1 ").append(method).append('\n');
+        for (String h : headers) {
+            b.append(h).append('\n');
+        }
+        return b.append("Max-Forwards: 70\nContent-Length: 0\n").toString();
+    }
+
     /** SIPp's digest response to the last 401 (MD5, qop=auth). */
     static String auth(String user, String password) {
         return "[authentication username=" + user + " password=" + password + "]";

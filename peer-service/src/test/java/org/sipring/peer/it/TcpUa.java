@@ -59,6 +59,34 @@ final class TcpUa implements AutoCloseable {
         }
     }
 
+    /**
+     * REGISTERs {@code user@domain} with a contact on this connection for 600 s and returns the
+     * response; with an instance id it is an RFC 5626 registration (Supported: outbound, reg-id 1).
+     */
+    String register(String user, String domain, String instance) {
+        String transport = socket instanceof javax.net.ssl.SSLSocket ? "tls" : "tcp";
+        int port = localPort();
+        String contact = instance == null
+            ? "<sip:%s@127.0.0.1:%d;transport=%s>".formatted(user, port, transport)
+            : "<sip:%s@127.0.0.1:%d;transport=%s;ob>;+sip.instance=\"<urn:uuid:%s>\";reg-id=1".formatted(user, port,
+                transport, instance);
+        send("""
+            REGISTER sip:%s SIP/2.0
+            Via: SIP/2.0/%s 127.0.0.1:%d;branch=z9hG4bK-%s-1;rport
+            From: <sip:%s@%s>;tag=%s1
+            To: <sip:%s@%s>
+            Call-ID: %s-reg@127.0.0.1
+            CSeq: 1 REGISTER
+            %sContact: %s
+            Expires: 600
+            Max-Forwards: 70
+            Content-Length: 0
+
+            """.formatted(domain, transport.toUpperCase(java.util.Locale.ROOT), port, user, user, domain, user, user,
+            domain, user, instance == null ? "" : "Supported: outbound\n", contact));
+        return read(Duration.ofSeconds(10));
+    }
+
     /** The next message on the connection, keep-alive CRLFs skipped. */
     String read(Duration timeout) {
         try {

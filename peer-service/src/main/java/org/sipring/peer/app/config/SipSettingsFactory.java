@@ -1,7 +1,10 @@
 package org.sipring.peer.app.config;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -99,14 +102,14 @@ public final class SipSettingsFactory {
             throw new InvalidPropertyException(property, "is required when peer.sip.tls.enabled is true (a PEM file)");
         }
         Path p = Path.of(value.trim());
-        if (!java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.isReadable(p)) {
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
             throw new InvalidPropertyException(property, "'" + p + "' is not a readable file");
         }
         return p;
     }
 
     private static SipSettings.Routing routing(String value) {
-        String v = value == null ? "" : value.trim().toUpperCase(java.util.Locale.ROOT);
+        String v = value == null ? "" : value.trim().toUpperCase(Locale.ROOT);
         try {
             return SipSettings.Routing.valueOf(v);
         } catch (IllegalArgumentException e) {
@@ -125,9 +128,9 @@ public final class SipSettingsFactory {
             return s.getBytes(StandardCharsets.UTF_8);
         }
         try {
-            return java.security.MessageDigest.getInstance("SHA-256")
+            return MessageDigest.getInstance("SHA-256")
                 .digest(("sipring flow token\n" + overlayName).getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -71,6 +71,17 @@ final class Messages {
         return r;
     }
 
+    /** 420 listing the option tags this peer does not support (RFC 3261 §8.2.2.3, §16.3 step 6). */
+    Response badExtension(Request request, List<String> unsupported) {
+        Response bad = response(request, Response.BAD_EXTENSION);
+        try {
+            bad.setHeader(headers.createUnsupportedHeader(String.join(", ", unsupported)));
+        } catch (ParseException e) {
+            log.debug("cannot list unsupported extensions: {}", e.getMessage());
+        }
+        return bad;
+    }
+
     /** 503 with Retry-After (RFC 3261 §21.5.4): the overlay cannot serve this now. */
     Response unavailable(Request request, String reason, int retryAfterSeconds) {
         Response r = response(request, Response.SERVICE_UNAVAILABLE, reason);

@@ -120,18 +120,12 @@ final class Proxy {
             return;
         }
         if (r.getHeader(ProxyRequireHeader.NAME) != null) {
-            Response bad = messages.response(r, Response.BAD_EXTENSION);
             ListIterator<?> it = r.getHeaders(ProxyRequireHeader.NAME);
             List<String> tags = new ArrayList<>();
             while (it.hasNext()) {
                 tags.add(((ProxyRequireHeader) it.next()).getOptionTag());
             }
-            try {
-                bad.setHeader(messages.headers().createUnsupportedHeader(String.join(", ", tags)));
-            } catch (ParseException e) {
-                log.debug("cannot list unsupported extensions: {}", e.getMessage());
-            }
-            messages.send(x, bad);
+            messages.send(x, messages.badExtension(r, tags));
             return;
         }
         if (loops.looped(r)) {
@@ -406,7 +400,7 @@ final class Proxy {
 
     private void forward(Exchange x, List<List<Target>> groups, boolean authoritative, Routing routing, Flow arrival) {
         Flow uaFlow = routing.fromPeer() ? null : arrival;
-        ProxyCall call = new ProxyCall(x, key(x.request()), groups, authoritative, uaFlow);
+        ProxyCall call = new ProxyCall(x, key(x.request()), groups, authoritative, uaFlow, routing.remaining());
         if (Request.INVITE.equals(x.request().getMethod())) {
             calls.put(call.key, call);
             call.timerC(timers.schedule(() -> execute(call, call.on(Fork::timeout), null), TIMER_C_SECONDS,
@@ -454,7 +448,7 @@ final class Proxy {
                 if (t.requestUri() != null) {
                     out.setRequestURI(addresses.createURI(t.requestUri()));
                 }
-                setRoutes(out, t.routes(), routing(original, arrival(call.upstream)).remaining());
+                setRoutes(out, t.routes(), call.remainingRoutes);
                 decrementMaxForwards(out);
                 if (RECORD_ROUTED.contains(out.getMethod()) && !inDialog(out)) {
                     recordRoute(out, call.uaFlow, t.flow());

@@ -3,6 +3,8 @@ package org.sipring.peer.sip.jainsip;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import javax.sip.ClientTransaction;
+import javax.sip.header.RouteHeader;
+import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.sipring.peer.sip.Flow;
 import org.sipring.peer.sip.Fork;
@@ -30,20 +32,23 @@ final class ProxyCall {
     final boolean authoritative;
     /** The flow the request arrived on when it came from a user agent (not through a peer's flow token), else null. */
     final Flow uaFlow;
+    /** The request's Route values after this peer's own, put after each branch's own routes. */
+    final List<RouteHeader> remainingRoutes;
     private final Fork fork;
     private final ClientTransaction[] transactions;
     private final Response[] finals;
     private final int[] statuses;
     private ScheduledFuture<?> timerC;
 
-    ProxyCall(Exchange upstream, String key, List<List<Target>> groups, boolean authoritative, Flow uaFlow) {
+    ProxyCall(Exchange upstream, String key, List<List<Target>> groups, boolean authoritative, Flow uaFlow,
+              List<RouteHeader> remainingRoutes) {
         this.upstream = upstream;
         this.key = key;
         this.targets = groups.stream().flatMap(List::stream).toList();
         this.authoritative = authoritative;
         this.uaFlow = uaFlow;
-        this.fork = new Fork(groups.stream().map(List::size).toList(),
-            javax.sip.message.Request.INVITE.equals(upstream.request().getMethod()));
+        this.remainingRoutes = List.copyOf(remainingRoutes);
+        this.fork = new Fork(groups.stream().map(List::size).toList(), Request.INVITE.equals(upstream.request().getMethod()));
         this.transactions = new ClientTransaction[targets.size()];
         this.finals = new Response[targets.size()];
         this.statuses = new int[targets.size()];

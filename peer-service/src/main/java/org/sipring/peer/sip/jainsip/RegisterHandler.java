@@ -123,21 +123,15 @@ final class RegisterHandler {
     /** Steps 1 and 2: the Request-URI names a domain served here; every required extension is understood. */
     private Optional<Response> checkDomainAndRequire(Request r) {
         URI requestUri = r.getRequestURI();
-        if (!(requestUri instanceof SipURI)) {
+        if (!(requestUri instanceof SipURI sip)) {
             return Optional.of(messages.response(r, Response.UNSUPPORTED_URI_SCHEME));
         }
-        if (!(requestUri instanceof SipURI sip) || !settings.domains().contains(sip.getHost().toLowerCase(Locale.ROOT))) {
+        if (!settings.domains().contains(sip.getHost().toLowerCase(Locale.ROOT))) {
             return Optional.of(messages.response(r, Response.FORBIDDEN, "Domain not served here"));
         }
         List<String> unsupported = RegisterParser.required(r).stream().filter(t -> !UNDERSTOOD.contains(t)).toList();
         if (!unsupported.isEmpty()) {
-            Response bad = messages.response(r, Response.BAD_EXTENSION);
-            try {
-                bad.setHeader(messages.headers().createUnsupportedHeader(String.join(", ", unsupported)));
-            } catch (ParseException e) {
-                log.debug("cannot list unsupported extensions: {}", e.getMessage());
-            }
-            return Optional.of(bad);
+            return Optional.of(messages.badExtension(r, unsupported));
         }
         return Optional.empty();
     }

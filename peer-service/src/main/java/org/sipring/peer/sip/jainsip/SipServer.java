@@ -166,12 +166,11 @@ public final class SipServer implements SipListener, AutoCloseable {
             return;
         }
         counters.countReceived(method);
+        Exchange exchange = new Exchange(tx, request, transport(request), remoteAddress(event), remotePort(event));
         if (request instanceof SIPRequest sip && !"SIP/2.0".equals(sip.getRequestLine().getSipVersion())) {
-            messages.send(new Exchange(tx, request, transport(request), remoteAddress(event), remotePort(event)),
-                messages.response(request, Response.VERSION_NOT_SUPPORTED));
+            messages.send(exchange, messages.response(request, Response.VERSION_NOT_SUPPORTED));
             return;
         }
-        Exchange exchange = new Exchange(tx, request, transport(request), remoteAddress(event), remotePort(event));
         try {
             switch (method) {
                 case Request.REGISTER -> register.handle(exchange);

@@ -21,6 +21,7 @@ import java.util.Set;
  * @param policy         expiry limits and contacts per AOR
  * @param threads        the bounded pool that runs the SIP listener
  * @param maxMessageSize largest SIP message accepted on a stream transport
+ * @param udpReceiveBuffer kernel receive buffer asked for the UDP socket, in bytes
  * @param flowTimer      seconds between keep-alives a UA of an RFC 5626 flow is asked for (Flow-Timer)
  * @param routing        whether requests to an AOR are proxied to its contacts or redirected (302)
  * @param flowSecret     the overlay-wide key of flow tokens ({@link FlowToken})
@@ -30,7 +31,7 @@ import java.util.Set;
  */
 public record SipSettings(String host, int port, Set<String> domains, boolean authEnabled, byte[] authSecret,
                           Duration nonceLifetime, List<DigestAlgorithm> algorithms, RegistrarPolicy policy, int threads, int maxMessageSize,
-                          int flowTimer, Routing routing, byte[] flowSecret, int maxPending, Optional<SipTls> tls,
+                          int udpReceiveBuffer, int flowTimer, Routing routing, byte[] flowSecret, int maxPending, Optional<SipTls> tls,
                           Path workDir) {
 
     /** What the peer does with a request for a registered AOR. */

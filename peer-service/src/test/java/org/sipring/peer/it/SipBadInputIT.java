@@ -146,4 +146,25 @@ class SipBadInputIT {
             WAIT);
         assertThat(options.map(RawSip::status)).as("the peer still answers").contains(200);
     }
+
+    /**
+     * Not bad input, but raw datagrams to one peer: a REGISTER over UDP is answered statelessly
+     * (RFC 3261 §8.2.7), so its retransmission is served again and must get the same To tag.
+     */
+    @Test
+    void aRetransmittedUdpRegisterIsAnsweredAgainWithTheSameToTag() throws IOException {
+        byte[] register = bytes(register("twice", "Contact: <sip:twice@127.0.0.1:5998>", "Expires: 600"));
+        Optional<String> first = RawSip.udp(HOST, PORT, register, WAIT);
+        Optional<String> again = RawSip.udp(HOST, PORT, register, WAIT);
+        assertThat(first.map(RawSip::status)).contains(200);
+        assertThat(again.map(RawSip::status)).contains(200);
+        assertThat(toTag(again.get())).isNotEmpty().isEqualTo(toTag(first.get()));
+        HttpResponse<String> r = peer.call("GET", "/api/v1/aors/twice@" + DOMAIN, PeerProcess.ADMIN_TOKEN);
+        assertThat(new ObjectMapper().readTree(r.body()).path("bindings").size()).isEqualTo(1);
+    }
+
+    private static String toTag(String response) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^To:.*;tag=([^;>\\s]+)").matcher(response);
+        return m.find() ? m.group(1) : "";
+    }
 }

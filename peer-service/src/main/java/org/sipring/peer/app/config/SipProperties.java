@@ -40,6 +40,12 @@ public class SipProperties {
     /** Largest SIP message accepted over TCP. */
     private DataSize maxMessageSize = DataSize.ofKilobytes(64);
 
+    /**
+     * Kernel receive buffer of the UDP socket (SO_RCVBUF): what absorbs a burst of requests while
+     * the stack is busy. The kernel caps it at net.core.rmem_max.
+     */
+    private DataSize udpReceiveBuffer = DataSize.ofMegabytes(4);
+
     /** Flow-Timer sent to RFC 5626 user agents: seconds between their keep-alives. */
     private Duration flowTimer = Duration.ofSeconds(120);
 
@@ -227,6 +233,14 @@ public class SipProperties {
 
     public void setMaxMessageSize(DataSize maxMessageSize) {
         this.maxMessageSize = maxMessageSize;
+    }
+
+    public DataSize getUdpReceiveBuffer() {
+        return udpReceiveBuffer;
+    }
+
+    public void setUdpReceiveBuffer(DataSize udpReceiveBuffer) {
+        this.udpReceiveBuffer = udpReceiveBuffer;
     }
 
     public int getMaxPending() {

@@ -70,6 +70,10 @@ public final class SipSettingsFactory {
         if (maxMessage < 1024 || maxMessage > 1 << 20) {
             throw new InvalidPropertyException("peer.sip.max-message-size", "must be 1KB to 1MB");
         }
+        long udpBuffer = p.getUdpReceiveBuffer() == null ? -1 : p.getUdpReceiveBuffer().toBytes();
+        if (udpBuffer < 64 * 1024 || udpBuffer > 256L << 20) {
+            throw new InvalidPropertyException("peer.sip.udp-receive-buffer", "must be 64KB to 256MB");
+        }
         Duration flowTimer = p.getFlowTimer();
         if (flowTimer == null || flowTimer.toSeconds() < 10) {
             throw new InvalidPropertyException("peer.sip.flow-timer", "must be at least 10s");
@@ -79,7 +83,7 @@ public final class SipSettingsFactory {
             throw new InvalidPropertyException("peer.sip.max-pending", "must be 1 to 1000000");
         }
         return Optional.of(new SipSettings(listen.ip().getHostAddress(), listen.port(), domains, p.getAuth().isEnabled(),
-            secret, nonceLifetime, algorithms, policy, p.getThreads(), (int) maxMessage, (int) flowTimer.toSeconds(),
+            secret, nonceLifetime, algorithms, policy, p.getThreads(), (int) maxMessage, (int) udpBuffer, (int) flowTimer.toSeconds(),
             routing, flowSecret(p, overlayName), p.getMaxPending(), tls(p.getTls(), listen.port()), dataDir));
     }
 

@@ -8,7 +8,13 @@ import javax.sip.message.Request;
  * response), the request, and where it came from (RFC 3581: the source address and port, which
  * the stack also writes into the top Via as received and rport).
  *
- * @param transport udp or tcp, from the top Via
+ * @param transaction null for a request answered statelessly (a REGISTER over UDP, see
+ *                    {@code SipServer#processRequest}): its response goes out by the top Via
+ * @param transport   udp or tcp, from the top Via
  */
 record Exchange(ServerTransaction transaction, Request request, String transport, String remoteHost, int remotePort) {
+
+    boolean stateless() {
+        return transaction == null;
+    }
 }

@@ -6,10 +6,15 @@ import java.util.List;
 import java.util.TimeZone;
 import java.util.concurrent.CompletionException;
 import javax.sip.InvalidArgumentException;
+import javax.sip.SipProvider;
 import javax.sip.address.AddressFactory;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
+import javax.sip.header.FromHeader;
 import javax.sip.header.HeaderFactory;
 import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -31,19 +36,26 @@ final class Messages {
     private final HeaderFactory headers;
     private final AddressFactory addresses;
     private final SipCounters counters;
+    private final SipProvider provider;
 
-    Messages(MessageFactory messageFactory, HeaderFactory headers, AddressFactory addresses, SipCounters counters) {
+    Messages(MessageFactory messageFactory, HeaderFactory headers, AddressFactory addresses, SipCounters counters,
+             SipProvider provider) {
         this.messageFactory = messageFactory;
         this.headers = headers;
         this.addresses = addresses;
         this.counters = counters;
+        this.provider = provider;
     }
 
     HeaderFactory headers() {
         return headers;
     }
 
-    /** A response with a To tag when the status is final (RFC 3261 §8.2.6.2). */
+    /**
+     * A response with a To tag when the status is final (RFC 3261 §8.2.6.2). The tag is derived
+     * from the request's Call-ID, From tag, CSeq and top Via branch, so a retransmission answered
+     * statelessly gets the same tag (§8.2.7).
+     */
     Response response(Request request, int status) {
         try {
             Response r = messageFactory.createResponse(status, request);
@@ -52,7 +64,7 @@ final class Messages {
             }
             ToHeader to = (ToHeader) r.getHeader(ToHeader.NAME);
             if (status >= 200 && to != null && to.getTag() == null) {
-                to.setTag(Integer.toHexString(Long.hashCode(System.nanoTime()) ^ request.hashCode()));
+                to.setTag(toTag(request));
             }
             r.setHeader(headers.createServerHeader(List.of("sipring")));
             return r;
@@ -150,9 +162,37 @@ final class Messages {
         counters.countForwarded(status);
     }
 
+    /** The To tag of this peer's responses to a request: the same for each retransmission of it. */
+    static String toTag(Request request) {
+        long h = 0xcbf29ce484222325L;
+        h = fnv(h, header(request, CallIdHeader.NAME));
+        h = fnv(h, header(request, FromHeader.NAME) instanceof FromHeader from ? from.getTag() : null);
+        h = fnv(h, header(request, CSeqHeader.NAME) instanceof CSeqHeader cseq ? Long.toString(cseq.getSeqNumber()) : null);
+        h = fnv(h, header(request, ViaHeader.NAME) instanceof ViaHeader via ? via.getBranch() : null);
+        return Long.toHexString(h);
+    }
+
+    private static Object header(Request request, String name) {
+        Object h = request.getHeader(name);
+        return h instanceof CallIdHeader id ? id.getCallId() : h;
+    }
+
+    /** 64-bit FNV-1a over the characters of a value (and a separator). */
+    private static long fnv(long h, Object value) {
+        String s = value == null ? "" : value.toString();
+        for (int i = 0; i < s.length(); i++) {
+            h = (h ^ s.charAt(i)) * 0x100000001b3L;
+        }
+        return (h ^ 0xff) * 0x100000001b3L;
+    }
+
     void send(Exchange exchange, Response response) {
         try {
-            exchange.transaction().sendResponse(response);
+            if (exchange.stateless()) {
+                provider.sendResponse(response);
+            } else {
+                exchange.transaction().sendResponse(response);
+            }
             counters.countAnswered(response.getStatusCode());
         } catch (Exception e) {
             counters.countDropped();

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -13,7 +15,10 @@ import javax.sip.InvalidArgumentException;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.AuthorizationHeader;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
 import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
 import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -50,6 +55,8 @@ final class RegisterHandler {
     private final Executor responder;
     private final AtomicInteger pending;
     private final BiConsumer<Flow, Boolean> registeredOn;
+    /** Stateless REGISTERs waiting for the overlay, by {@link #retransmissionKey}. */
+    private final Map<String, Boolean> inOverlay = new ConcurrentHashMap<>();
 
     /**
      * @param registeredOn told of each registration over a stream transport, and whether it is an
@@ -107,10 +114,20 @@ final class RegisterHandler {
         } else {
             call = new RegisterCall(request, false, null, 0);
         }
+        String retransmissionKey = x.stateless() ? retransmissionKey(r) : null;
+        if (retransmissionKey != null && inOverlay.putIfAbsent(retransmissionKey, Boolean.TRUE) != null) {
+            // a retransmission of a REGISTER still in the overlay: its response is on the way
+            return;
+        }
         pending.incrementAndGet();
         registrar.register(aor, call)
             // counted down as the overlay answers, even if the responder pool drops the completion
-            .whenComplete((done, failed) -> pending.decrementAndGet())
+            .whenComplete((done, failed) -> {
+                pending.decrementAndGet();
+                if (retransmissionKey != null) {
+                    inOverlay.remove(retransmissionKey);
+                }
+            })
             .whenCompleteAsync((reply, failure) -> {
             if (failure != null) {
                 messages.send(x, messages.overlayFailure(r, "REGISTER", failure));
@@ -118,6 +135,14 @@ final class RegisterHandler {
                 messages.send(x, answer(x, aor, request, reply));
             }
         }, responder);
+    }
+
+    /** What a retransmission has in common with the original: Call-ID, CSeq and top Via branch (RFC 3261 §17.2.3). */
+    private static String retransmissionKey(Request r) {
+        CallIdHeader callId = (CallIdHeader) r.getHeader(CallIdHeader.NAME);
+        CSeqHeader cseq = (CSeqHeader) r.getHeader(CSeqHeader.NAME);
+        ViaHeader via = (ViaHeader) r.getHeader(ViaHeader.NAME);
+        return callId.getCallId() + ' ' + cseq.getSeqNumber() + ' ' + via.getBranch() + ' ' + via.getHost();
     }
 
     /** Steps 1 and 2: the Request-URI names a domain served here; every required extension is understood. */

@@ -88,7 +88,7 @@ public final class SipServer implements SipListener, AutoCloseable {
             }
             SipFactory factory = SipFactory.getInstance();
             Messages messages = new Messages(factory.createMessageFactory(), factory.createHeaderFactory(),
-                factory.createAddressFactory(), counters);
+                factory.createAddressFactory(), counters, provider);
             ThreadPoolExecutor responder = responderPool();
             ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "sip-timer");
@@ -147,7 +147,7 @@ public final class SipServer implements SipListener, AutoCloseable {
             return;
         }
         try {
-            if (tx == null) {
+            if (tx == null && !answeredStatelessly(request)) {
                 tx = provider.getNewServerTransaction(request);
             }
         } catch (TransactionAlreadyExistsException e) {
@@ -181,6 +181,18 @@ public final class SipServer implements SipListener, AutoCloseable {
             log.warn("{} from {}:{} failed: {}", method, exchange.remoteHost(), exchange.remotePort(), e.toString());
             messages.send(exchange, messages.response(request, Response.SERVER_INTERNAL_ERROR));
         }
+    }
+
+    /**
+     * A REGISTER over UDP is answered statelessly (RFC 3261 §8.2.7), as registrars commonly do:
+     * a server transaction would hold the request and its response for Timer J, 32 s, to absorb
+     * retransmissions, which the registrar answers correctly anyway (a retransmission of an
+     * applied REGISTER gets the current 200 again; one arriving while the first is still in the
+     * overlay is dropped by {@link RegisterHandler}). Over TCP and TLS a transaction ends with its
+     * response (Timer J is 0) and is kept.
+     */
+    private static boolean answeredStatelessly(Request request) {
+        return Request.REGISTER.equals(request.getMethod()) && "udp".equals(transport(request));
     }
 
     private static String transport(Request r) {

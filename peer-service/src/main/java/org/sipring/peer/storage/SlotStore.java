@@ -206,36 +206,70 @@ public final class SlotStore {
      * lifetime and existence, never a local expiry.
      */
     public RangeDigest digest(IdInterval range, int buckets, long settledBefore, long now) {
+        DigestScan scan = new DigestScan(range, buckets, settledBefore);
+        digestStep(scan, Integer.MAX_VALUE, now);
+        return scan.result();
+    }
+
+    /**
+     * Runs a {@link #digest} in steps of at most maxSlots slots, so that other operations can run
+     * between them. Returns true when the scan reached the end of its range.
+     */
+    public boolean digestStep(DigestScan scan, int maxSlots, long now) {
         commit();
-        long[] hashes = new long[buckets];
-        long[] counts = new long[buckets];
-        SlotKey cursor = null;
-        while (true) {
-            List<Slot> chunk = disk.scan(range, cursor, SCAN_CHUNK);
+        int seen = 0;
+        while (seen < maxSlots) {
+            List<Slot> chunk = disk.scan(scan.range, scan.cursor, Math.min(SCAN_CHUNK, maxSlots - seen));
             if (chunk.isEmpty()) {
-                break;
+                return true;
             }
+            seen += chunk.size();
             for (Slot s : chunk) {
-                cursor = s.key();
-                if (s.lastStorageTime() >= settledBefore) {
+                scan.cursor = s.key();
+                if (s.lastStorageTime() >= scan.settledBefore) {
                     continue;
                 }
                 Optional<Slot> kept = rules.purge(s, now);
-                if (kept.isEmpty()) {
-                    continue;
+                if (kept.isPresent()) {
+                    scan.add(s.key(), SlotHash.of(kept.get()));
                 }
-                int b = range.partOf(s.key().resource(), buckets);
-                hashes[b] ^= SlotHash.of(kept.get());
-                counts[b]++;
             }
         }
-        List<Long> h = new ArrayList<>(buckets);
-        List<Long> c = new ArrayList<>(buckets);
-        for (int i = 0; i < buckets; i++) {
-            h.add(hashes[i]);
-            c.add(counts[i]);
+        return false;
+    }
+
+    /** A digest being computed: where the scan stands and what it has summed so far. */
+    public static final class DigestScan {
+        private final IdInterval range;
+        private final IdInterval.Parts parts;
+        private final long settledBefore;
+        private final long[] hashes;
+        private final long[] counts;
+        private SlotKey cursor;
+
+        public DigestScan(IdInterval range, int buckets, long settledBefore) {
+            this.range = range;
+            this.parts = range.parts(buckets);
+            this.settledBefore = settledBefore;
+            this.hashes = new long[buckets];
+            this.counts = new long[buckets];
         }
-        return new RangeDigest(h, c);
+
+        private void add(SlotKey key, long hash) {
+            int b = parts.indexOf(key.resource());
+            hashes[b] ^= hash;
+            counts[b]++;
+        }
+
+        public RangeDigest result() {
+            List<Long> h = new ArrayList<>(hashes.length);
+            List<Long> c = new ArrayList<>(hashes.length);
+            for (int i = 0; i < hashes.length; i++) {
+                h.add(hashes[i]);
+                c.add(counts[i]);
+            }
+            return new RangeDigest(h, c);
+        }
     }
 
     /**

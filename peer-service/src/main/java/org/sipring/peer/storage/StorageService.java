@@ -37,10 +37,14 @@ public final class StorageService implements LocalStorage, AutoCloseable {
     /** How often the storage thread records that the store is in service (see {@link Downtime}). */
     static final long ALIVE_MARK_MILLIS = 60_000;
 
-    /** Tunables of the storage thread. */
-    public record Settings(int queueCapacity, int maxBatch, long sweepIntervalMillis, int sweepLimit) {
+    /**
+     * Tunables of the storage thread.
+     *
+     * @param digestStep slots a digest scans before the work queued meanwhile runs
+     */
+    public record Settings(int queueCapacity, int maxBatch, long sweepIntervalMillis, int sweepLimit, int digestStep) {
         public static Settings defaults() {
-            return new Settings(10_000, 256, 1_000, 1_000);
+            return new Settings(10_000, 256, 1_000, 1_000, 2_000);
         }
     }
 
@@ -137,9 +141,34 @@ public final class StorageService implements LocalStorage, AutoCloseable {
         return submit(s -> s.scan(range, after, maxSlots, maxBytes, clock.millis()));
     }
 
+    /**
+     * On the storage thread the digest runs in steps of {@link Settings#digestStep} slots, each
+     * queued behind the work that arrived meanwhile, so a digest of a large range delays a
+     * REGISTER by one step, not by the whole scan. Slots written between steps are left out of
+     * the digest or counted as they were, as writes during a single scan would be: only settled
+     * slots are compared.
+     */
     @Override
     public CompletableFuture<RangeDigest> digest(IdInterval range, int buckets, long settledBefore) {
-        return submit(s -> s.digest(range, buckets, settledBefore, clock.millis()));
+        if (thread == null) {
+            return submit(s -> s.digest(range, buckets, settledBefore, clock.millis()));
+        }
+        SlotStore.DigestScan scan = new SlotStore.DigestScan(range, buckets, settledBefore);
+        CompletableFuture<RangeDigest> result = new CompletableFuture<>();
+        digestOn(scan, result);
+        return result;
+    }
+
+    private void digestOn(SlotStore.DigestScan scan, CompletableFuture<RangeDigest> result) {
+        submit(s -> s.digestStep(scan, settings.digestStep(), clock.millis())).whenComplete((done, failed) -> {
+            if (failed != null) {
+                result.completeExceptionally(failed);
+            } else if (done) {
+                result.complete(scan.result());
+            } else {
+                digestOn(scan, result);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- the storage thread

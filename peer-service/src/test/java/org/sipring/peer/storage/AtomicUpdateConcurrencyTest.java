@@ -59,7 +59,7 @@ class AtomicUpdateConcurrencyTest {
         SlotKey key = key(BIG_DICT);
         try (StorageService service = StorageService.start(
             slotStore(new InMemoryDataStore(), Map.of("append", APPEND, "peek", PEEK)), clock,
-            new StorageService.Settings(TOTAL + 100, 64, 60_000, 100), "storage-concurrency")) {
+            new StorageService.Settings(TOTAL + 100, 64, 60_000, 100, 2_000), "storage-concurrency")) {
 
             CountDownLatch go = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);

@@ -13,6 +13,7 @@ import static org.sipring.peer.storage.StorageFixtures.element;
 import static org.sipring.peer.storage.StorageFixtures.entry;
 import static org.sipring.peer.storage.StorageFixtures.key;
 import static org.sipring.peer.storage.StorageFixtures.keysOf;
+import static org.sipring.peer.storage.StorageFixtures.rid;
 import static org.sipring.peer.storage.StorageFixtures.single;
 import static org.sipring.peer.storage.StorageFixtures.slotStore;
 import static org.sipring.peer.storage.StorageFixtures.valuesOf;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.sipring.peer.overlay.Element;
 import org.sipring.peer.overlay.LocalStorage.SlotChange;
 import org.sipring.peer.overlay.OverlayException;
+import org.sipring.peer.overlay.LocalStorage.RangeDigest;
 import org.sipring.peer.overlay.Slot;
 import org.sipring.peer.overlay.SlotKey;
 import org.sipring.peer.overlay.SlotProcedure;
@@ -48,7 +50,7 @@ class StorageServiceTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
     /** Never sweeps on its own: the fixed clock does not reach the next sweep. */
-    private static final StorageService.Settings SETTINGS = new StorageService.Settings(100, 256, 60_000, 100);
+    private static final StorageService.Settings SETTINGS = new StorageService.Settings(100, 256, 60_000, 100, 2_000);
     private static final SlotKey DICT_KEY = key(DICT);
     private static final SlotKey BIG_KEY = key(BIG_DICT);
 
@@ -121,6 +123,27 @@ class StorageServiceTest {
         assertThat(s.kind(DICT.id())).contains(DICT.kind());
         assertThat(s.kind(UNKNOWN_KIND)).isEmpty();
         assertThat(s.stats().slots()).isEqualTo(2);
+    }
+
+    @Test
+    void aDigestInStepsEqualsOneScanAndLetsWritesQueuedMeanwhileRunFirst() throws Exception {
+        StorageService s = start(new StorageService.Settings(100, 256, 60_000, 100, 3));
+        for (int i = 0; i < 20; i++) {
+            get(s.store(key(rid(i * 12, i), DICT), 0, List.of(entry("a", "v" + i, 60))));
+        }
+        CompletableFuture<SlotChange> held = holdStorageThread(s);
+        CompletableFuture<RangeDigest> stepped = s.digest(wholeRing(), 4, NOW + 10);
+        // stored later than the digest's settled time: left out of it wherever the scan stands
+        CompletableFuture<Void> meanwhile = s.storeReplica(DICT_KEY, 1, List.of(element("late", NOW + 1_000, 60, "x")));
+        disk.release.countDown();
+        get(held);
+        RangeDigest d = get(stepped);
+        assertThat(meanwhile).as("the write queued behind the digest's first step ran before its last").isDone();
+
+        RangeDigest oneScan = slotStore(disk).digest(wholeRing(), 4, NOW + 10, NOW);
+        assertThat(oneScan.counts().stream().mapToLong(Long::longValue).sum()).as("20 slots and the held one")
+            .isEqualTo(21);
+        assertThat(d).isEqualTo(oneScan);
     }
 
     @Test
@@ -203,7 +226,7 @@ class StorageServiceTest {
 
     @Test
     void aFullQueueFailsFastAndNoAcceptedTaskIsLost() throws Exception {
-        StorageService s = start(new StorageService.Settings(1, 16, 60_000, 100));
+        StorageService s = start(new StorageService.Settings(1, 16, 60_000, 100, 2_000));
         CompletableFuture<SlotChange> held = holdStorageThread(s);
 
         CompletableFuture<SlotChange> queued = s.store(DICT_KEY, 0, List.of(entry("a", "1", 60)));
@@ -378,7 +401,7 @@ class StorageServiceTest {
     void theStorageThreadSweepsExpiredValuesOnItsOwn() throws Exception {
         MutableClock clock = new MutableClock(NOW);
         StorageService s = StorageService.start(slotStore(disk), clock,
-            new StorageService.Settings(100, 256, 10, 100), "storage-sweep");
+            new StorageService.Settings(100, 256, 10, 100, 2_000), "storage-sweep");
         services.add(s);
         get(s.store(DICT_KEY, 0, List.of(entry("a", "1", 1))));
 

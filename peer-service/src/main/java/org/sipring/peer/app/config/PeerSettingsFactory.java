@@ -158,7 +158,7 @@ public final class PeerSettingsFactory {
         Duration retention = positive("peer.storage.tombstone-retention", p.getTombstoneRetention(),
             Duration.ofHours(24));
         BdbSettings bdb = new BdbSettings(dataDir.resolve("store"), durability, flush, cache);
-        StorageService.Settings service = new StorageService.Settings(queue, batch, 1_000, 1_000);
+        StorageService.Settings service = new StorageService.Settings(queue, batch, 1_000, 1_000, 2_000);
         Duration repair = positive("peer.storage.repair-interval", p.getRepairInterval(), Duration.ofSeconds(30));
         Duration grace = positive("peer.storage.repair-grace", p.getRepairGrace(), Duration.ofSeconds(30));
         RangeSync.Settings d = RangeSync.Settings.defaults();

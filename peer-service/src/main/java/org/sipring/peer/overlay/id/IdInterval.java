@@ -76,6 +76,45 @@ public record IdInterval(RingId start, RingId end) {
         return d.subtract(BigInteger.ONE).multiply(BigInteger.valueOf(n)).divide(lengthBig()).intValue();
     }
 
+    /** The n arcs of {@link #part}, for finding the arcs of many keys without big-number arithmetic. */
+    public Parts parts(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be positive");
+        }
+        IdInterval[] prefixes = new IdInterval[n];
+        for (int i = 0; i < n; i++) {
+            prefixes[i] = openClosed(start, part(i, n).end());
+        }
+        return new Parts(prefixes);
+    }
+
+    /**
+     * An arc cut into n equal arcs. Arc i is the difference of the prefixes (start, end of arc i]
+     * and (start, end of arc i - 1], which grow with i, so a key's arc is found by bisection.
+     */
+    public static final class Parts {
+        private final IdInterval[] prefixes;
+
+        private Parts(IdInterval[] prefixes) {
+            this.prefixes = prefixes;
+        }
+
+        /** The same as {@link IdInterval#partOf}: which arc holds k, which must lie in the whole arc. */
+        public int indexOf(RingId k) {
+            int lo = 0;
+            int hi = prefixes.length - 1;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (prefixes[mid].contains(k)) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            return lo;
+        }
+    }
+
     private BigInteger lengthBig() {
         return isWholeRing() ? RING : end.toBigInteger().subtract(start.toBigInteger()).mod(RING);
     }

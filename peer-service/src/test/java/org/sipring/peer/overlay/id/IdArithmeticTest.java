@@ -101,4 +101,30 @@ class IdArithmeticTest {
         assertEquals(n, NodeId.of(n.toBytes()));
         assertEquals(n, NodeId.fromHex(n.toHex()));
     }
+
+    @Property
+    void partsFindTheSameArcAsPartOf(@ForAll long s, @ForAll long e, @ForAll long k, @ForAll long low,
+                                     @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 300) int n) {
+        IdInterval range = IdInterval.openClosed(new NodeId(s, low), new NodeId(e, low * 31));
+        NodeId key = new NodeId(k, low ^ k);
+        if (!range.contains(key)) {
+            key = range.midpoint();
+        }
+        assertEquals(range.partOf(key, n), range.parts(n).indexOf(key));
+        // both ends of each arc: the first point after its start and its end
+        int i = (int) Math.floorMod(k, (long) n);
+        IdInterval arc = range.part(i, n);
+        if (!arc.start().samePoint(arc.end())) {
+            assertEquals(i, range.parts(n).indexOf(arc.end()));
+        }
+    }
+
+    @Test
+    void partsOfTheWholeRingPutTheStartInTheLastArc() {
+        NodeId at = new NodeId(5, 7);
+        IdInterval ring = IdInterval.openClosed(at, at);
+        assertEquals(ring.partOf(at, 16), ring.parts(16).indexOf(at));
+        assertEquals(15, ring.parts(16).indexOf(at));
+        assertEquals(0, ring.parts(16).indexOf(new NodeId(5, 8)));
+    }
 }

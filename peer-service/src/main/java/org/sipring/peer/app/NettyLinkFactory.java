@@ -30,7 +30,7 @@ public final class NettyLinkFactory implements LinkFactory {
         LinkConfig config = new LinkConfig(settings.listen().toSocketAddress(), tls, settings.maxMessageSize(),
             settings.linkDeadTimeout(), LinkConfig.DEFAULT_CONNECT_TIMEOUT, settings.threads(),
             LinkConfig.DEFAULT_MAX_QUEUED_MESSAGES, LinkConfig.DEFAULT_MAX_UNACKED_FRAMES,
-            LinkConfig.DEFAULT_OUTBOUND_IDLE_TIMEOUT);
+            LinkConfig.DEFAULT_OUTBOUND_IDLE_TIMEOUT, settings.coalesceWrites());
         MessageCodec codec = new MessageCodec(kinds, settings.maxMessageSize());
         return new NettyLink(config, MessageCodecPort.of(codec::encode, codec::decode));
     }

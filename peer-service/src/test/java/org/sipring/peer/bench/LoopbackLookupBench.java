@@ -41,10 +41,8 @@ public final class LoopbackLookupBench {
             InetAddress ip = InetAddress.getByName("127.0.0." + i);
             PeerAddress self = new PeerAddress(ip, port);
             ChordConfig cfg = ChordConfig.defaults("bench.sipring", self).withFullMembership(full);
-            LinkConfig lc = new LinkConfig(new InetSocketAddress(ip, port), LinkConfig.Tls.DISABLED,
-                cfg.maxMessageSize(), LinkConfig.DEFAULT_LINK_DEAD_TIMEOUT, LinkConfig.DEFAULT_CONNECT_TIMEOUT, 2,
-                LinkConfig.DEFAULT_MAX_QUEUED_MESSAGES, LinkConfig.DEFAULT_MAX_UNACKED_FRAMES,
-                LinkConfig.DEFAULT_OUTBOUND_IDLE_TIMEOUT);
+            LinkConfig lc = LinkConfig.plain(new InetSocketAddress(ip, port))
+                .withMaxMessageSize(cfg.maxMessageSize()).withEventLoopThreads(2);
             MessageCodec codec = new MessageCodec(KindModels.NONE, cfg.maxMessageSize());
             NettyLink link = new NettyLink(lc, MessageCodecPort.of(codec::encode, codec::decode));
             ChordOverlay o = new ChordOverlay(cfg, link, Clock.systemUTC(), new SecureRandom(), null);

@@ -117,10 +117,8 @@ class MigrationLinkCutIT {
             InetAddress ip = InetAddress.getByName("127.0.0." + (61 + i));
             PeerAddress self = new PeerAddress(ip, freePort(ip));
             ChordConfig cfg = ChordConfig.defaults("cut.sipring", self);
-            LinkConfig lc = new LinkConfig(new InetSocketAddress(ip, self.port()), LinkConfig.Tls.DISABLED,
-                cfg.maxMessageSize(), LinkConfig.DEFAULT_LINK_DEAD_TIMEOUT, LinkConfig.DEFAULT_CONNECT_TIMEOUT, 1,
-                LinkConfig.DEFAULT_MAX_QUEUED_MESSAGES, LinkConfig.DEFAULT_MAX_UNACKED_FRAMES,
-                LinkConfig.DEFAULT_OUTBOUND_IDLE_TIMEOUT);
+            LinkConfig lc = LinkConfig.plain(new InetSocketAddress(ip, self.port()))
+                .withMaxMessageSize(cfg.maxMessageSize()).withEventLoopThreads(1);
             MessageCodec codec = new MessageCodec(models, cfg.maxMessageSize());
             NettyLink link = new NettyLink(lc, MessageCodecPort.of(codec::encode, codec::decode));
             Path dir = Files.createDirectories(dirs.resolve("peer" + i));

@@ -248,7 +248,9 @@ class OverlayCaptureIT {
         String host = "127.0.0." + n;
         int port = ports.get(n - 1);
         List<String> args = new ArrayList<>(List.of("--peer.overlay.listen=" + host + ":" + port,
-            "--peer.overlay.name=" + OVERLAY));
+            "--peer.overlay.name=" + OVERLAY,
+            // one frame per flush: the dissector misreads a segment carrying several
+            "--peer.overlay.link-coalesce-writes=false"));
         if (bootstrap != null) {
             args.add("--peer.overlay.bootstrap=" + bootstrap.overlayAddress());
         }

@@ -14,9 +14,10 @@ import org.sipring.peer.overlay.PeerAddress;
  * @param maxMessageSize largest RELOAD message accepted or sent, in bytes
  * @param linkDeadTimeout a connection whose frames stay unacknowledged this long is closed
  *                        (RFC 6940 §6.6.5, default 30 s)
+ * @param coalesceWrites  frames written together leave in one flush (see the link's config)
  */
 public record LinkSettings(String overlayName, PeerAddress listen, int threads, Optional<TlsFiles> tls,
-                           int maxMessageSize, Duration linkDeadTimeout) {
+                           int maxMessageSize, Duration linkDeadTimeout, boolean coalesceWrites) {
 
     public LinkSettings {
         if (threads < 1) {

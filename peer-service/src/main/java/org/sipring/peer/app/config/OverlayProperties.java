@@ -62,6 +62,12 @@ public class OverlayProperties {
     @Max(value = 16, message = "must be at most 16")
     private int linkThreads = 2;
 
+    /**
+     * Frames written together leave in one flush (fewer system calls and segments); off, each
+     * frame is flushed on its own, which Wireshark's RELOAD dissector needs.
+     */
+    private boolean linkCoalesceWrites = true;
+
     /** Close a link whose frames stay unacknowledged this long (RFC 6940 §6.6.5). */
     private Duration linkDeadTimeout;
 
@@ -218,6 +224,14 @@ public class OverlayProperties {
 
     public void setLinkDeadTimeout(Duration linkDeadTimeout) {
         this.linkDeadTimeout = linkDeadTimeout;
+    }
+
+    public boolean isLinkCoalesceWrites() {
+        return linkCoalesceWrites;
+    }
+
+    public void setLinkCoalesceWrites(boolean linkCoalesceWrites) {
+        this.linkCoalesceWrites = linkCoalesceWrites;
     }
 
     public int getLinkThreads() {

@@ -39,7 +39,7 @@ public final class PeerSettingsFactory {
         ChordConfig chord = chordConfig(overlay, listen, nodeId);
         LinkSettings link = new LinkSettings(chord.overlayName(), listen, overlay.getLinkThreads(), tls(overlay.getTls()),
             chord.maxMessageSize(), positive("peer.overlay.link-dead-timeout", overlay.getLinkDeadTimeout(),
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30)), overlay.isLinkCoalesceWrites());
         JoinPolicy join = joinPolicy(overlay, bootstrap);
         return new PeerSettings(chord, link, join, dataDir, tokens(api), storageSettings(storage, dataDir));
     }

@@ -23,10 +23,16 @@ import java.util.Objects;
  *                             sends are dropped and counted
  * @param outboundIdleTimeout  close outbound connections with no traffic and nothing unacknowledged
  *                             for this long; {@link Duration#ZERO} keeps them open
+ * @param coalesceWrites       frames written in one turn of the event loop (the ACKs of one read,
+ *                             answers sent together) leave in one flush, so in one TCP segment
+ *                             where they fit; off, each frame is flushed on its own, which
+ *                             Wireshark's RELOAD dissector needs to decode every frame (it misreads
+ *                             a segment carrying several)
  */
 public record LinkConfig(InetSocketAddress listenAddress, Tls tls, int maxMessageSize,
                          Duration linkDeadTimeout, Duration connectTimeout, int eventLoopThreads,
-                         int maxQueuedMessages, int maxUnackedFrames, Duration outboundIdleTimeout) {
+                         int maxQueuedMessages, int maxUnackedFrames, Duration outboundIdleTimeout,
+                         boolean coalesceWrites) {
 
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 5000;
     public static final Duration DEFAULT_LINK_DEAD_TIMEOUT = Duration.ofSeconds(30);
@@ -93,7 +99,7 @@ public record LinkConfig(InetSocketAddress listenAddress, Tls tls, int maxMessag
     public static LinkConfig plain(InetSocketAddress listenAddress) {
         return new LinkConfig(listenAddress, Tls.DISABLED, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_LINK_DEAD_TIMEOUT,
             DEFAULT_CONNECT_TIMEOUT, DEFAULT_EVENT_LOOP_THREADS, DEFAULT_MAX_QUEUED_MESSAGES,
-            DEFAULT_MAX_UNACKED_FRAMES, DEFAULT_OUTBOUND_IDLE_TIMEOUT);
+            DEFAULT_MAX_UNACKED_FRAMES, DEFAULT_OUTBOUND_IDLE_TIMEOUT, true);
     }
 
     /** Mutual TLS with the defaults. */
@@ -104,41 +110,46 @@ public record LinkConfig(InetSocketAddress listenAddress, Tls tls, int maxMessag
 
     public LinkConfig withTls(Tls newTls) {
         return new LinkConfig(listenAddress, newTls, maxMessageSize, linkDeadTimeout, connectTimeout,
-            eventLoopThreads, maxQueuedMessages, maxUnackedFrames, outboundIdleTimeout);
+            eventLoopThreads, maxQueuedMessages, maxUnackedFrames, outboundIdleTimeout, coalesceWrites);
     }
 
     public LinkConfig withMaxMessageSize(int size) {
         return new LinkConfig(listenAddress, tls, size, linkDeadTimeout, connectTimeout,
-            eventLoopThreads, maxQueuedMessages, maxUnackedFrames, outboundIdleTimeout);
+            eventLoopThreads, maxQueuedMessages, maxUnackedFrames, outboundIdleTimeout, coalesceWrites);
     }
 
     public LinkConfig withLinkDeadTimeout(Duration timeout) {
         return new LinkConfig(listenAddress, tls, maxMessageSize, timeout, connectTimeout,
-            eventLoopThreads, maxQueuedMessages, maxUnackedFrames, outboundIdleTimeout);
+            eventLoopThreads, maxQueuedMessages, maxUnackedFrames, outboundIdleTimeout, coalesceWrites);
     }
 
     public LinkConfig withConnectTimeout(Duration timeout) {
         return new LinkConfig(listenAddress, tls, maxMessageSize, linkDeadTimeout, timeout,
-            eventLoopThreads, maxQueuedMessages, maxUnackedFrames, outboundIdleTimeout);
+            eventLoopThreads, maxQueuedMessages, maxUnackedFrames, outboundIdleTimeout, coalesceWrites);
     }
 
     public LinkConfig withEventLoopThreads(int threads) {
         return new LinkConfig(listenAddress, tls, maxMessageSize, linkDeadTimeout, connectTimeout,
-            threads, maxQueuedMessages, maxUnackedFrames, outboundIdleTimeout);
+            threads, maxQueuedMessages, maxUnackedFrames, outboundIdleTimeout, coalesceWrites);
     }
 
     public LinkConfig withMaxQueuedMessages(int max) {
         return new LinkConfig(listenAddress, tls, maxMessageSize, linkDeadTimeout, connectTimeout,
-            eventLoopThreads, max, maxUnackedFrames, outboundIdleTimeout);
+            eventLoopThreads, max, maxUnackedFrames, outboundIdleTimeout, coalesceWrites);
     }
 
     public LinkConfig withMaxUnackedFrames(int max) {
         return new LinkConfig(listenAddress, tls, maxMessageSize, linkDeadTimeout, connectTimeout,
-            eventLoopThreads, maxQueuedMessages, max, outboundIdleTimeout);
+            eventLoopThreads, maxQueuedMessages, max, outboundIdleTimeout, coalesceWrites);
     }
 
     public LinkConfig withOutboundIdleTimeout(Duration timeout) {
         return new LinkConfig(listenAddress, tls, maxMessageSize, linkDeadTimeout, connectTimeout,
-            eventLoopThreads, maxQueuedMessages, maxUnackedFrames, timeout);
+            eventLoopThreads, maxQueuedMessages, maxUnackedFrames, timeout, coalesceWrites);
+    }
+
+    public LinkConfig withCoalesceWrites(boolean coalesce) {
+        return new LinkConfig(listenAddress, tls, maxMessageSize, linkDeadTimeout, connectTimeout,
+            eventLoopThreads, maxQueuedMessages, maxUnackedFrames, outboundIdleTimeout, coalesce);
     }
 }

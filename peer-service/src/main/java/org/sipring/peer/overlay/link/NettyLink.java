@@ -15,6 +15,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -43,8 +44,9 @@ import org.sipring.peer.overlay.message.Message;
  * {@link #send} and {@link #close} may be called from any thread, including from inside a listener
  * callback, and never block.
  *
- * <p>Each frame is written and flushed on its own with TCP_NODELAY, so that as far as TCP allows a
- * segment carries one frame (packet captures stay decodable).
+ * <p>With TCP_NODELAY, frames written in one turn of the event loop leave in one flush
+ * ({@link LinkConfig#coalesceWrites()}), or each frame is flushed on its own so that as far as TCP
+ * allows a segment carries one frame (packet captures stay decodable).
  */
 public final class NettyLink implements Link {
 
@@ -162,6 +164,11 @@ public final class NettyLink implements Link {
             SslHandler h = ssl.newHandler(ch.alloc());
             h.setHandshakeTimeoutMillis(config.connectTimeout().toMillis());
             p.addLast("tls", h);
+        }
+        if (config.coalesceWrites()) {
+            // a flush outside a read waits for the writes already queued on the event loop; a
+            // flush during a read waits for the end of the read
+            p.addLast("flush-consolidation", new FlushConsolidationHandler(256, true));
         }
         p.addLast("frame-decoder", new FramedMessageDecoder(config.maxMessageSize()));
         p.addLast("frame-encoder", ENCODER);

@@ -63,6 +63,7 @@ class PeerSettingsFactoryTest {
         assertThat(s.join().foundsOverlay()).isTrue();
         assertThat(s.link().tls()).isEmpty();
         assertThat(s.link().threads()).isEqualTo(2);
+        assertThat(s.link().coalesceWrites()).isTrue();
         assertThat(s.link().maxMessageSize()).isEqualTo(s.chord().maxMessageSize());
         assertThat(Files.isDirectory(dir.resolve("data"))).isTrue();
         assertThat(s.tokens().roleOf(ADMIN)).isEqualTo(ApiTokens.Role.ADMIN);
@@ -80,6 +81,7 @@ class PeerSettingsFactoryTest {
         overlay.setFingers(32);
         overlay.setFullMembership(false);
         overlay.setLinkThreads(1);
+        overlay.setLinkCoalesceWrites(false);
         overlay.setName("test.overlay");
         PeerSettings s = build();
         assertThat(s.chord().reliabilityTimer()).isEqualTo(Duration.ofMillis(500));
@@ -91,6 +93,7 @@ class PeerSettingsFactoryTest {
         assertThat(s.chord().fullMembership()).isFalse();
         assertThat(s.chord().overlayName()).isEqualTo("test.overlay");
         assertThat(s.link().threads()).isEqualTo(1);
+        assertThat(s.link().coalesceWrites()).isFalse();
     }
 
     @Test

@@ -167,4 +167,39 @@ class SipBadInputIT {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^To:.*;tag=([^;>\\s]+)").matcher(response);
         return m.find() ? m.group(1) : "";
     }
+
+    /**
+     * RFC 5626 §4.4.2 keep-alive over UDP: a STUN Binding request to the SIP port is answered with
+     * the address it came from; a STUN message that is not a request gets nothing, and neither is
+     * taken for broken SIP.
+     */
+    @Test
+    void stunBindingOnTheSipPortIsAnsweredWithTheSourceAddress() throws IOException {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(
+            new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), 0))) {
+            s.setSoTimeout((int) WAIT.toMillis());
+            java.nio.ByteBuffer request = java.nio.ByteBuffer.allocate(20).putShort((short) 0x0001).putShort((short) 0)
+                .putInt(0x2112A442).putLong(new Random().nextLong()).putInt(7);
+            java.net.InetSocketAddress peerPort = new java.net.InetSocketAddress(HOST, PORT);
+            s.send(new java.net.DatagramPacket(request.array(), 20, peerPort));
+            java.net.DatagramPacket in = new java.net.DatagramPacket(new byte[512], 512);
+            s.receive(in);
+            java.nio.ByteBuffer r = java.nio.ByteBuffer.wrap(in.getData(), 0, in.getLength());
+            assertThat(r.getShort(0)).as("Binding success").isEqualTo((short) 0x0101);
+            assertThat(java.util.Arrays.copyOfRange(in.getData(), 8, 20))
+                .isEqualTo(java.util.Arrays.copyOfRange(request.array(), 8, 20));
+            assertThat((r.getShort(26) & 0xFFFF) ^ 0x2112).isEqualTo(s.getLocalPort());
+            assertThat(r.getInt(28) ^ 0x2112A442).isEqualTo(0x7F000001);
+
+            // a Binding indication is not answered: the next datagram is the OPTIONS' 200
+            request.putShort(0, (short) 0x0011);
+            s.send(new java.net.DatagramPacket(request.array(), 20, peerPort));
+            byte[] options = bytes(invite("sip:" + HOST + ":" + PORT).replace("INVITE", "OPTIONS")
+                .replace("127.0.0.1:5999;branch", "127.0.0.1:" + s.getLocalPort() + ";branch"));
+            s.send(new java.net.DatagramPacket(options, options.length, peerPort));
+            s.receive(in);
+            assertThat(RawSip.status(new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8))).isEqualTo(200);
+        }
+        peer.assertAlive();
+    }
 }

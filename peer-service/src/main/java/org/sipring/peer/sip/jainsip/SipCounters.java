@@ -13,6 +13,7 @@ public final class SipCounters {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder shed = new LongAdder();
+    private final LongAdder stunAnswered = new LongAdder();
 
     void countReceived(String method) {
         received.computeIfAbsent(method.length() > 16 ? "other" : method, m -> new LongAdder()).increment();
@@ -32,6 +33,15 @@ public final class SipCounters {
 
     void countShed() {
         shed.increment();
+    }
+
+    void countStunAnswered() {
+        stunAnswered.increment();
+    }
+
+    /** STUN Binding requests answered on the SIP UDP port (RFC 5626 keep-alives). */
+    public long stunAnswered() {
+        return stunAnswered.sum();
     }
 
     /** Messages the parser rejected (answered 400 by the stack when it could, else dropped). */

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link CountingParsers}: a message the parser rejects is counted as malformed (the stack
- *       answers 400 when it can read enough of a request to do so, else drops it);</li>
+ *       answers 400 when it can read enough of a request to do so, else drops it); a STUN
+ *       datagram on the UDP port is answered there ({@link StunOnSipPort}) and goes no
+ *       further;</li>
  *   <li>{@link OverloadValve}: while more requests wait for the overlay than the peer allows
  *       ({@code peer.sip.max-pending}), a new request is answered 503 with Retry-After at once
  *       (RFC 3261 §21.5.4) instead of queueing behind them; ACK and CANCEL always pass.</li>
@@ -58,6 +60,11 @@ final class StackHooks {
         return stack == null ? null : BY_STACK.get(stack.getStackName());
     }
 
+    private static SipCounters countersOf(SIPTransactionStack stack) {
+        Hooks hooks = of((SipStack) stack);
+        return hooks == null ? null : hooks.counters();
+    }
+
     /**
      * The stack's parser, stricter and counting what it rejects. The stack's own parser drops a
      * header whose value it cannot read (an {@code Expires: soon} would leave a REGISTER with the
@@ -76,6 +83,9 @@ final class StackHooks {
         public MessageParser createMessageParser(SIPTransactionStack stack) {
             MessageParser parser = parsers.createMessageParser(stack);
             return (bytes, readBody, strict, listener) -> {
+                if (StunOnSipPort.handled(bytes, listener, countersOf(stack))) {
+                    return null;
+                }
                 String[] badHeader = {null};
                 ParseExceptionListener strictListener = (e, message, headerClass, headerText, messageText) -> {
                     if (badHeader[0] == null) {

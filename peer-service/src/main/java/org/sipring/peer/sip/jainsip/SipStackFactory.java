@@ -6,9 +6,10 @@ import javax.sip.SipStack;
 import org.sipring.peer.sip.SipSettings;
 
 /**
- * The JAIN-SIP stack as a registrar needs it: the NIO message processor, a reentrant listener on a
- * small bounded pool, no automatic dialogs (a registrar and proxy keeps no dialog state), stack
- * tracing off, a bounded message size on stream transports.
+ * The JAIN-SIP stack as a registrar needs it: the NIO message processors (UDP datagrams queued
+ * compactly, {@link CompactUdpProcessors}), a reentrant listener on a small bounded pool, no
+ * automatic dialogs (a registrar and proxy keeps no dialog state), stack tracing off, a bounded
+ * message size on stream transports.
  */
 final class SipStackFactory {
 
@@ -18,7 +19,8 @@ final class SipStackFactory {
     static Properties properties(SipSettings s) {
         Properties p = new Properties();
         p.setProperty("javax.sip.STACK_NAME", name(s));
-        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        // the NIO processors, with UDP datagrams queued in arrays of their own length
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", CompactUdpProcessors.class.getName());
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(s.threads()));
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");

@@ -84,7 +84,7 @@ class CompactUdpProcessorsTest {
             port = probe.getLocalPort();
         }
         SipSettings settings = new SipSettings("127.0.0.1", port, Set.of("example.net"), false, null,
-            Duration.ofMinutes(5), List.of(DigestAlgorithm.MD5), RegistrarPolicy.defaults(), 2, 65_536, 120,
+            Duration.ofMinutes(5), List.of(DigestAlgorithm.MD5), RegistrarPolicy.defaults(), 2, 65_536, 1 << 20, 120,
             SipSettings.Routing.PROXY, new byte[32], 100, Optional.empty(), dir);
         SipStack stack = SipStackFactory.create(settings);
         try {

@@ -2,26 +2,41 @@
 # sipring's SIP registrar against Kamailio 5.6 on this machine. Prints "RESULT ..." lines;
 # docs/benchmarks.md ("SIP registrar vs Kamailio") records a run.
 #
-#   bench/run-sip-bench.sh [register]   REGISTER over UDP with SIPp, each system alone on the machine in turn:
+#   bench/run-sip-bench.sh [register|invite]
+#                                       Both parts in turn, or the one named (SCENARIOS="register invite" likewise).
+#     register                          REGISTER over UDP with SIPp, each system alone on the machine in turn:
 #                                       sipring (3 peer processes on 127.0.0.51-53), Kamailio with usrloc in memory,
 #                                       Kamailio with usrloc written through to db_berkeley; digest auth off and on.
 #                                       Per system: highest clean rate (step search), SIPp p50/p99, CPU per REGISTER,
 #                                       and a closed-loop latency probe in microseconds (about 35 min; SMOKE=1: 4 min)
+#     invite                            INVITE routing over UDP, the same systems, auth off, in proxy mode (INVITE,
+#                                       100, 180, 200, ACK, BYE, 200, every request through the registrar along its
+#                                       Record-Route) and in redirect mode (INVITE, 302 with the contact, ACK): CALLEES
+#                                       AORs registered with a callee SIPp's address as contact, then the same search,
+#                                       CPU per call and probe (sip_bench.py probe-invite) (about 25 min; SMOKE=1: 5 min)
 #
-# One SIPp process sends all REGISTERs; against sipring each call goes to the next of the three peers in
-# turn (the injection file names the peer), so every peer receives a third of the REGISTERs, as behind
-# DNS SRV, while the client costs the machine the same as against Kamailio.
+# One SIPp process sends all REGISTERs (all INVITEs); against sipring each call goes to the next of the three peers
+# in turn (the injection file names the peer), so every peer receives a third of the requests, as behind DNS SRV,
+# while the client costs the machine the same as against Kamailio. The callees of the INVITE part registered through
+# the peers in turn too, and each call goes to one of them at random, so two calls in three enter a peer other than
+# the one holding the callee's flow.
 #
-# Environment: SYSTEMS ("sipring kamailio-mem kamailio-bdb"), AUTHS ("off on"), RATES (REGISTER/s offered, ascending:
-# "250 500 750 1000 1500 2000 3000 4000 5000 7500 10000 15000"), STEP (s per rate, 15), WARMUP (s at WARMUP_RATE 300/s
-# before the search, 90: the peers' JIT compilers settle after about 90 s of load; Kamailio gets 10 at most), RETRIES (1: a rate that fails is run once more before the search stops),
-# BISECT (1: rates tried between the last clean and the first failed one), RETRANS_LIMIT (0.01: a rate is clean when
-# no call failed, the responses kept up and at most this share of calls was retransmitted), PROBE (s of closed-loop
-# probe, 20), AUTH_AORS (subscribers provisioned, 10000), DURABILITY (peer.storage.durability of the peers,
+# Environment: SCENARIOS ("register invite"; a positional argument wins), SYSTEMS ("sipring kamailio-mem kamailio-bdb"),
+# AUTHS ("off on"), RATES (REGISTER/s offered, ascending: "250 500 750 1000 1500 2000 3000 4000 5000 7500 10000 15000"),
+# STEP (s per rate, 15), WARMUP (s at WARMUP_RATE 300/s before the search, 90: the peers' JIT compilers settle after
+# about 90 s of load; Kamailio gets 10 at most), RETRIES (1: a rate that fails is run once more before the search
+# stops), BISECT (1: rates tried between the last clean and the first failed one), RETRANS_LIMIT (0.01: a rate is clean
+# when no call failed, the responses kept up and at most this share of calls was retransmitted), PROBE (s of
+# closed-loop probe, 20), AUTH_AORS (subscribers provisioned, 10000), DURABILITY (peer.storage.durability of the peers,
 # write-no-sync), KAM_CHILDREN (UDP workers of the in-memory Kamailio, 2; the db_berkeley one runs 1), PROFILE (1: after
 # the sipring auth-off search, two more steps at 3/4 of its highest clean rate: the CPU of every peer thread and GC
-# counts, then a JFR recording of peer 1; PROFILE_RATE sets another rate), SMOKE (1: short steps, three rates), BENCH_IP_BASE (51: peers on
-# 127.0.0.51-53), KAM_IP (127.0.0.60), CLIENT_IP (127.0.0.70), JAVA_OPTS (the flags of scripts/local-overlay.sh).
+# counts, then a JFR recording of peer 1; PROFILE_RATE sets another rate), SMOKE (1: short steps, three rates),
+# BENCH_IP_BASE (51: peers on 127.0.0.51-53), KAM_IP (127.0.0.60), CLIENT_IP (127.0.0.70), JAVA_OPTS (the flags of
+# scripts/local-overlay.sh).
+# INVITE part: INVITE_MODES ("proxy redirect"), INVITE_RATES (calls/s offered, ascending: "100 250 500 750 1000 1500
+# 2000 3000 4000 5000 7500 10000"), INVITE_WARMUP_RATE (100/s, for WARMUP s), CALLEES (1000 AORs, each registered
+# once), HOLD (ms from ACK to BYE, 200: the peers and Kamailio's workers relay an ACK and a BYE on different threads,
+# so a BYE sent at once may overtake its ACK), UAS_IP (127.0.0.71) and UAS_PORT (15070): the callee SIPp.
 # Everything listens on and sends to 127.0.0.0/8 only. Nothing here runs during ./mvnw verify.
 set -euo pipefail
 
@@ -31,7 +46,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [[ ${SMOKE:-0} == 1 ]]; then
   : "${RATES:=250 1000 4000}" "${STEP:=4}" "${WARMUP:=5}" "${PROBE:=3}" "${AUTH_AORS:=300}" "${RETRIES:=0}" "${BISECT:=0}" \
-    "${PROFILE:=0}"
+    "${PROFILE:=0}" "${INVITE_RATES:=100 500 2000}" "${CALLEES:=300}"
 fi
 systems=${SYSTEMS:-sipring kamailio-mem kamailio-bdb}
 auths=${AUTHS:-off on}
@@ -47,6 +62,13 @@ auth_aors=${AUTH_AORS:-10000}
 durability=${DURABILITY:-write-no-sync}
 kam_children=${KAM_CHILDREN:-2}
 profile=${PROFILE:-1}
+invite_modes=${INVITE_MODES:-proxy redirect}
+invite_rates=${INVITE_RATES:-100 250 500 750 1000 1500 2000 3000 4000 5000 7500 10000}
+invite_warmup_rate=${INVITE_WARMUP_RATE:-100}
+callees=${CALLEES:-1000}
+hold_ms=${HOLD:-200}
+uas_ip=${UAS_IP:-127.0.0.71}
+uas_port=${UAS_PORT:-15070}
 kam_ip=${KAM_IP:-127.0.0.60}
 client_ip=${CLIENT_IP:-127.0.0.70}
 sip_port=5060
@@ -54,6 +76,10 @@ domain=bench.sipring
 password="bench-pw-0123"
 bench=$root/bench
 out=$run/sip
+scenarios=${1:-${SCENARIOS:-register invite}}
+routing=proxy # peer.sip.routing of the peers
+kam_define=   # -A of Kamailio's configuration for the INVITE part: WITH_ROUTING or WITH_REDIRECT
+kam_tag=      # names Kamailio's log: auth-on, invite-proxy...
 
 # ---------------------------------------------------------------- set-up
 
@@ -77,10 +103,13 @@ install_missing() {
 }
 
 cleanup() {
-  if [[ -s $out/sipp.pid ]]; then
-    kill "$(cat "$out/sipp.pid")" 2>/dev/null || true
-    rm -f "$out/sipp.pid"
-  fi
+  local f
+  for f in "$out/sipp.pid" "$out/uas.pid"; do
+    if [[ -s $f ]]; then
+      kill "$(cat "$f")" 2>/dev/null || true
+      rm -f "$f"
+    fi
+  done
   stop_kamailio
   stop_all
 }
@@ -100,7 +129,7 @@ cpu_ticks() { # cpu_ticks PID...: user + system clock ticks of the processes
   echo "$t"
 }
 
-server_pids() { # the processes answering the REGISTERs
+server_pids() { # the processes answering the REGISTERs (routing the INVITEs)
   if [[ $system == sipring ]]; then
     cat "$run"/peer{1,2,3}.pid
   else
@@ -151,11 +180,18 @@ sipp_run() { # sipp_run TAG RATE CALLS FIRST-USER: one SIPp run; prints its summ
 # distinct AORs for every call of a system's run (auth off), or the next ones of the provisioned population
 next_user=0
 
+# what step and search run and how they name their RESULT lines: REGISTER (sipp_run, "sip-step ... auth=on") or
+# INVITE (invite_run, "sip-invite-step ... mode=proxy")
+step_fn=sipp_run
+result_prefix=sip
+result_key=
+search_rates=$rates
+
 step() { # step RATE: prints the RESULT line, returns 0 when the rate was clean
   local rate=$1 calls=$(($1 * step_s)) line
-  line=$(sipp_run "rate-$rate-$next_user" "$rate" "$calls" "$next_user")
+  line=$("$step_fn" "rate-$rate-$next_user" "$rate" "$calls" "$next_user")
   next_user=$((next_user + calls))
-  echo "RESULT sip-step system=$system auth=$auth rate=$rate $line" | tee -a "$results"
+  echo "RESULT $result_prefix-step system=$system $result_key rate=$rate $line" | tee -a "$results"
   sleep 2 # let queues drain before the next step
   [[ $line == *status=pass* ]]
 }
@@ -167,9 +203,9 @@ try_rate() { # try_rate RATE: clean within 1 + RETRIES attempts?
   return 1
 }
 
-search() { # the highest rate of RATES (and BISECT rates between) with every call clean
+search() { # the highest rate of RATES (INVITE_RATES) (and BISECT rates between) with every call clean
   local rate good=0 bad=0 mid
-  for rate in $rates; do
+  for rate in $search_rates; do
     if try_rate "$rate"; then
       good=$rate
     else
@@ -186,9 +222,9 @@ search() { # the highest rate of RATES (and BISECT rates between) with every cal
   fi
   max_rate=$good
   local best
-  best=$(grep "RESULT sip-step system=$system auth=$auth rate=$good .*status=pass" "$results" | tail -n 1 || true)
-  echo "RESULT sip-max system=$system auth=$auth max_clean_rate=$good first_failed_rate=$bad step_s=$step_s ${best#*rate="$good" }" \
-    | tee -a "$results"
+  best=$(grep "RESULT $result_prefix-step system=$system $result_key rate=$good .*status=pass" "$results" | tail -n 1 || true)
+  echo "RESULT $result_prefix-max system=$system $result_key max_clean_rate=$good first_failed_rate=$bad step_s=$step_s" \
+    "${best#*rate="$good" }" | tee -a "$results"
 }
 
 probe() {
@@ -226,7 +262,7 @@ start_sipring() {
   PEER_SIP_AUTH_SECRET=$(printf "bench-sip-secret-%016d" $$)
   export PEER_SIP_AUTH_SECRET
   local sip=("--peer.sip.domains=$domain" "--peer.sip.auth.enabled=$auth_on" "--peer.sip.auth.algorithms=MD5,SHA-256"
-    "--peer.storage.durability=$durability")
+    "--peer.storage.durability=$durability" "--peer.sip.routing=$routing")
   start_peer 1 "" --peer.sip.listen="$(ip 1):$sip_port" "${sip[@]}"
   wait_active 1 >/dev/null
   for n in 2 3; do
@@ -282,9 +318,14 @@ run_sipring() {
   if [[ $profile == 1 && $auth == off ]]; then
     sipring_profile
   fi
-  local n
   echo "bindings of u0000001@$domain seen from peer 2: $(curl -fsS --max-time 5 -H "Authorization: Bearer $read_token" \
     "http://$(ip 2):$api_port/api/v1/aors/u0000001@$domain" | grep -o '"contact"' | wc -l)"
+  peer_warnings
+  stop_all
+}
+
+peer_warnings() { # WARN and ERROR lines the peers logged after start-up, the most frequent five of each peer
+  local n
   for n in 1 2 3; do
     # the start-up lines (JAIN-SIP's TLS defaults) are left out
     grep ' WARN \| ERROR ' "$run/peer$n.log" | grep -v '\[ *main\]' >"$out/peer$n-warnings.txt" || true
@@ -292,7 +333,6 @@ run_sipring() {
       "$(grep -c ' ERROR ' "$out/peer$n-warnings.txt" || true) ERROR lines"
     sed 's/^[^ ]* *//' "$out/peer$n-warnings.txt" | cut -c1-200 | sort | uniq -c | sort -rn | head -n 5 || true
   done
-  stop_all
 }
 
 # ---------------------------------------------------------------- Kamailio
@@ -338,10 +378,11 @@ start_kamailio() {
     children=1 # more than one worker deadlocked in Berkeley DB in half the runs with write-through
   fi
   [[ $auth == on ]] && defs+=(-A WITH_AUTH)
+  [[ -n $kam_define ]] && defs+=(-A "$kam_define")
   rm -f "$out/kamailio-ctl.sock"
   # 2 GB of shared memory: usrloc keeps every binding there (about 1 KB each) and the search registers
   # hundreds of thousands of AORs; with 512 MB it ran out after about 460,000
-  local attempt log=$out/kamailio-$system-auth-$auth.log
+  local attempt log=$out/kamailio-$system-$kam_tag.log
   for attempt in 1 2 3; do
     ((db == 0)) || kamailio_db "$out/kamailio-db"
     kamailio -f "$bench/kamailio/registrar.cfg" "${defs[@]}" -l "udp:$kam_ip:$sip_port" -n "$children" \
@@ -368,24 +409,162 @@ run_kamailio() {
   measure
   echo "$system: $(kamcmd -s "unix:$out/kamailio-ctl.sock" stats.get_statistics usrloc: 2>/dev/null \
     | grep -o 'registered_users = [0-9]*' || echo 'no usrloc statistics')"
-  echo "$system log: $(grep -c 'ERROR' "$out/kamailio-$system-auth-$auth.log" || true) ERROR lines"
-  grep 'ERROR' "$out/kamailio-$system-auth-$auth.log" | sed 's/^ *[0-9]*([0-9]*) //' | sort | uniq -c | sort -rn | head -n 5 || true
+  kamailio_errors
   stop_kamailio
+}
+
+kamailio_errors() {
+  echo "$system log: $(grep -c 'ERROR' "$out/kamailio-$system-$kam_tag.log" || true) ERROR lines"
+  grep 'ERROR' "$out/kamailio-$system-$kam_tag.log" | sed 's/^ *[0-9]*([0-9]*) //' | sort | uniq -c | sort -rn | head -n 5 || true
+}
+
+# ---------------------------------------------------------------- INVITE routing
+
+start_uas() { # start_uas SECONDS: the callee SIPp in the background of the calling shell, in its directory
+  # (no -m: SIPp counts a request of a call it no longer knows, such as a late retransmission from an earlier
+  # step, as a new call, and once it has its -m calls it drops the INVITEs that follow)
+  sipp -sf "$bench/sipp/invite-uas.xml" -i "$uas_ip" -p "$uas_port" -nostdin -nd -buff_size 1048576 \
+    -timeout "$1s" -trace_stat -stf uas-stat.csv -fd 1 -trace_counts -trace_err -error_file uas-errors.log \
+    >uas.out 2>&1 </dev/null &
+  echo $! >"$out/uas.pid"
+  # an INVITE relayed before its socket is bound would wait for the proxy's retransmission (500 ms)
+  for _ in $(seq 1 50); do
+    [[ -n $(ss -Hlun src "$uas_ip:$uas_port" 2>/dev/null) ]] && return 0
+    sleep 0.1
+  done
+  echo "the callee SIPp does not listen on $uas_ip:$uas_port" >&2
+}
+
+stop_uas() { # once the caller is done: SIGINT makes SIPp write its counts once more and exit
+  local pid
+  pid=$(cat "$out/uas.pid")
+  sleep 0.5
+  kill -INT "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -f "$out/uas.pid"
+}
+
+invite_run() { # invite_run TAG RATE CALLS SEED: one SIPp caller run (and the callee in proxy mode); prints its summary
+  local tag=$1 rate=$2 calls=$3 seed=$4 dir scenario t0 t1 r0 r1 times cpu_sipp uas=()
+  dir=$out/invite-$mode-$system/$tag
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  scenario=$bench/sipp/invite.xml
+  [[ $mode == redirect ]] && scenario=$bench/sipp/invite-redirect.xml
+  python3 "$bench/sip_bench.py" calls "$dir/calls.csv" "$seed" "$calls" "$callees" c "$targets"
+  # shellcheck disable=SC2046 # one PID per word
+  t0=$(cpu_ticks $(server_pids))
+  r0=$(udp_rcvbuf_errors)
+  times=$(cd "$dir" && {
+    if [[ $mode == proxy ]]; then start_uas "$((calls / rate + 60))"; fi
+    # -l: at most 10 s of calls open, then SIPp holds new ones back (and the step fails for not keeping up);
+    # -recv_timeout: a call waiting 10 s for its next message fails (with -nd SIPp lets a call whose INVITE got a
+    # 4xx-6xx wait for the 200 for ever, and -timeout does not end a run whose calls have all started)
+    sipp -sf "$scenario" -inf calls.csv -key domain "$domain" -i "$client_ip" -p 15060 -t u1 \
+      -m "$calls" -r "$rate" -rp 1000 -l "$((rate * 10))" -d "$hold_ms" -recv_timeout 10000 -nostdin -nd \
+      -buff_size 1048576 -timeout "$((calls / rate + 40))s" -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq "$rate" -trace_err \
+      -error_file errors.log "${targets%%,*}:$sip_port" >sipp.out 2>&1 </dev/null &
+    echo $! >"$out/sipp.pid"
+    wait $! || true
+    rm -f "$out/sipp.pid"
+    if [[ $mode == proxy ]]; then stop_uas; fi
+    times
+  } | tail -n 1)
+  # shellcheck disable=SC2046
+  t1=$(cpu_ticks $(server_pids))
+  r1=$(udp_rcvbuf_errors)
+  # children's user and system time of the subshell: both SIPps' CPU
+  cpu_sipp=$(echo "$times" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1e6 }')
+  if [[ $mode == proxy ]]; then
+    uas=("$(find "$dir" -maxdepth 1 -name 'invite-uas_*_counts.csv' | head -n 1)")
+  fi
+  local summary other
+  summary=$(python3 "$bench/sip_bench.py" invite-step "$dir/stat.csv" \
+    "$(find "$dir" -maxdepth 1 -name 'invite*_rtt.csv' | head -n 1)" "$rate" "$calls" "$retrans_limit" "${uas[@]}")
+  # responses the caller did not expect (404, 408, 481, 500, 503...), by status code
+  other=$( (grep -o "received 'SIP/2.0 [0-9]*" "$dir/errors.log" 2>/dev/null || true) | awk '{ print $NF }' | sort | uniq -c \
+    | awk '{ printf "%s%s:%s", sep, $2, $1; sep = "," }')
+  echo "$summary server_cpu_us=$(((t1 - t0) * 10000 / calls)) sipp_cpu_us=$((cpu_sipp / calls)) rcvbuf_errors=$((r1 - r0))" \
+    "other_responses=${other:-none}"
+}
+
+register_callees() { # CALLEES AORs c0000000... registered from the callee SIPp's address, through the targets in turn
+  local dir=$out/invite-$mode-$system/callees line
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  python3 "$bench/sip_bench.py" users "$dir/users.csv" 0 "$callees" 0 c "$password" "$targets"
+  (cd "$dir" && {
+    sipp -sf "$bench/sipp/register.xml" -inf users.csv -key domain "$domain" -i "$uas_ip" -p "$uas_port" -t u1 \
+      -m "$callees" -r 200 -rp 1000 -nostdin -nd -timeout 60s -trace_stat -stf stat.csv -fd 1 \
+      "${targets%%,*}:$sip_port" >sipp.out 2>&1 </dev/null &
+    echo $! >"$out/sipp.pid"
+    wait $! || true
+    rm -f "$out/sipp.pid"
+  })
+  line=$(python3 "$bench/sip_bench.py" step "$dir/stat.csv" none 200 "$callees")
+  if [[ $line != *" ok=$callees "* ]]; then
+    echo "$system: registering the $callees callees failed: $line" >&2
+    return 1
+  fi
+}
+
+probe_invite() {
+  local line
+  # its own AORs, one registered through each target; prints why when it cannot register them
+  line=$(python3 "$bench/sip_bench.py" probe-invite "$client_ip" "$probe_targets" "$domain" q "$mode" "$probe_s" 2) || true
+  echo "RESULT sip-invite-probe system=$system mode=$mode $line" | tee -a "$results"
+}
+
+measure_invite() { # callees, warm-up, step search, probe on the running system
+  echo "$system, INVITE $mode: callees, warm-up, then the search ($(uptime | sed 's/.*load/load/'))" >&2
+  register_callees
+  local secs=$warmup_s
+  [[ $system == sipring ]] || secs=$((warmup_s < 10 ? warmup_s : 10))
+  invite_run warmup "$invite_warmup_rate" "$((invite_warmup_rate * secs))" "$next_user" >/dev/null
+  next_user=$((next_user + invite_warmup_rate * secs))
+  sleep 1
+  search
+  probe_invite
+}
+
+run_sipring_invite() {
+  trap cleanup EXIT
+  routing=$mode
+  start_sipring
+  measure_invite
+  peer_warnings
+  stop_all
+}
+
+run_kamailio_invite() {
+  trap cleanup EXIT
+  kam_define=WITH_ROUTING
+  [[ $mode == redirect ]] && kam_define=WITH_REDIRECT
+  start_kamailio
+  measure_invite
+  # requests and replies received, requests forwarded statelessly (ACKs for 2xx), replies sent statelessly (302, 404)
+  echo "$system: $(kamcmd -s "unix:$out/kamailio-ctl.sock" stats.get_statistics all 2>/dev/null \
+    | grep -o '\(core:rcv_requests\|core:rcv_replies_[0-9]xx\|core:fwd_requests\|sl:[0-9]*_replies\) = [1-9][0-9]*' \
+    | tr '\n' ' ' || true)"
+  kamailio_errors
+  stop_kamailio
+  kam_define=
 }
 
 # ---------------------------------------------------------------- the comparison
 
-ratios() {
-  local a k s m p c
-  for a in $auths; do
-    s=$(grep "^RESULT sip-max system=sipring auth=$a " "$results" | tail -n 1) || continue
+ratio_lines() { # ratio_lines NAME KEY CPU-NAME VALUES...: sipring / Kamailio for each KEY value (auth, mode)
+  local name=$1 key=$2 cpu=$3 v k s m p c
+  shift 3
+  for v in "$@"; do
+    s=$(grep "^RESULT $name-max system=sipring $key=$v " "$results" | tail -n 1) || continue
     for k in kamailio-mem kamailio-bdb; do
-      m=$(grep "^RESULT sip-max system=$k auth=$a " "$results" | tail -n 1) || continue
-      p=$(grep "^RESULT sip-probe system=$k auth=$a " "$results" | tail -n 1) || continue
-      c=$(grep "^RESULT sip-probe system=sipring auth=$a " "$results" | tail -n 1) || continue
-      python3 - "$a" "$k" "$s" "$m" "$c" "$p" <<'EOF'
+      m=$(grep "^RESULT $name-max system=$k $key=$v " "$results" | tail -n 1) || continue
+      p=$(grep "^RESULT $name-probe system=$k $key=$v " "$results" | tail -n 1) || continue
+      c=$(grep "^RESULT $name-probe system=sipring $key=$v " "$results" | tail -n 1) || continue
+      python3 - "$name" "$key" "$cpu" "$v" "$k" "$s" "$m" "$c" "$p" <<'EOF'
 import sys
-auth, other, s, m, c, p = sys.argv[1:]
+name, key, cpu, value, other, s, m, c, p = sys.argv[1:]
 kv = lambda line: dict(w.split("=", 1) for w in line.split() if "=" in w)
 s, m, c, p = kv(s), kv(m), kv(c), kv(p)
 def ratio(a, b):
@@ -393,9 +572,9 @@ def ratio(a, b):
         return "%.2f" % (float(a) / float(b))
     except (TypeError, ValueError, ZeroDivisionError):
         return "n/a"
-print("RESULT sip-ratio auth=%s sipring/%s max_rate=%s cpu_per_register=%s probe_p50=%s probe_p99=%s" % (
-    auth, other, ratio(s.get("max_clean_rate"), m.get("max_clean_rate")),
-    ratio(s.get("server_cpu_us"), m.get("server_cpu_us")), ratio(c.get("p50_us"), p.get("p50_us")),
+print("RESULT %s-ratio %s=%s sipring/%s max_rate=%s %s=%s probe_p50=%s probe_p99=%s" % (
+    name, key, value, other, ratio(s.get("max_clean_rate"), m.get("max_clean_rate")),
+    cpu, ratio(s.get("server_cpu_us"), m.get("server_cpu_us")), ratio(c.get("p50_us"), p.get("p50_us")),
     ratio(c.get("p99_us"), p.get("p99_us"))))
 EOF
     done
@@ -403,30 +582,82 @@ EOF
 }
 
 register() {
-  install_missing
-  rm -rf "$out"
-  mkdir -p "$out"
-  results=$out/results.txt
-  : >"$results"
-  echo "sip bench $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, $(uptime | sed 's/.*load/load/')"
   echo "settings: rates [$rates], step ${step_s}s, warm-up ${warmup_s}s at $warmup_rate/s, retries $retries, bisect $bisect," \
     "probe ${probe_s}s, auth AORs $auth_aors, peer durability $durability, kamailio workers $kam_children (bdb: 1)"
+  step_fn=sipp_run
+  result_prefix=sip
+  search_rates=$rates
+  routing=proxy
+  kam_define=
   for system in $systems; do
     for auth in $auths; do
       next_user=0
+      result_key="auth=$auth"
+      kam_tag="auth-$auth"
       case $system in
         sipring) run_sipring ;;
         kamailio-mem | kamailio-bdb) run_kamailio ;;
-        *) echo "unknown system $system" >&2; exit 2 ;;
       esac
       sleep 3
     done
   done
-  ratios
-  echo "done $(date -u +%FT%TZ), $(uptime | sed 's/.*load/load/')"
+  # shellcheck disable=SC2086 # one value per word
+  ratio_lines sip auth cpu_per_register $auths
 }
 
-case ${1:-register} in
-  register) register ;;
-  *) sed -n '2,25p' "$0"; exit 2 ;;
-esac
+invite() {
+  echo "invite settings: modes [$invite_modes], rates [$invite_rates], step ${step_s}s, warm-up ${warmup_s}s at" \
+    "$invite_warmup_rate/s (Kamailio 10 s at most), retries $retries, bisect $bisect, probe ${probe_s}s, $callees callees" \
+    "on $uas_ip:$uas_port, ${hold_ms} ms from ACK to BYE, auth off, peer durability $durability"
+  step_fn=invite_run
+  result_prefix="sip-invite"
+  search_rates=$invite_rates
+  auth=off
+  for mode in $invite_modes; do
+    for system in $systems; do
+      next_user=0
+      result_key="mode=$mode"
+      kam_tag="invite-$mode"
+      case $system in
+        sipring) run_sipring_invite ;;
+        kamailio-mem | kamailio-bdb) run_kamailio_invite ;;
+      esac
+      sleep 3
+    done
+  done
+  routing=proxy
+  # shellcheck disable=SC2086
+  ratio_lines sip-invite mode cpu_per_call $invite_modes
+}
+
+usage() {
+  awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"
+  exit 2
+}
+
+for scenario in $scenarios; do
+  [[ $scenario == register || $scenario == invite ]] || usage
+done
+for system in $systems; do
+  case $system in
+    sipring | kamailio-mem | kamailio-bdb) ;;
+    *) echo "unknown system $system" >&2; exit 2 ;;
+  esac
+done
+for mode in $invite_modes; do
+  [[ $mode == proxy || $mode == redirect ]] || { echo "unknown INVITE mode $mode" >&2; exit 2; }
+done
+# the EXIT trap (cleanup) also runs when the script is interrupted or terminated
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+install_missing
+rm -rf "$out"
+mkdir -p "$out"
+results=$out/results.txt
+: >"$results"
+echo "sip bench $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, $(uptime | sed 's/.*load/load/')"
+for scenario in $scenarios; do
+  "$scenario"
+done
+echo "done $(date -u +%FT%TZ), $(uptime | sed 's/.*load/load/')"

@@ -4,14 +4,25 @@
   sip_bench.py users FILE FIRST COUNT POPULATION PREFIX PASSWORD TARGETS
       SIPp injection file: COUNT users PREFIX<n> from index FIRST (modulo POPULATION when it is
       not 0), each line "user;password;target-ip", the targets in turn
+  sip_bench.py calls FILE SEED COUNT CALLEES PREFIX TARGETS
+      SIPp injection file of COUNT calls: each line "callee;target-ip", the callee one of PREFIX<0..CALLEES-1>
+      at random (seeded with SEED), the targets in turn
   sip_bench.py kam-subscribers FILE POPULATION PREFIX DOMAIN PASSWORD
       Kamailio db_berkeley subscriber table (db_load -T text) with the same users
   sip_bench.py provision URL1,URL2.. TOKEN POPULATION PREFIX DOMAIN PASSWORD [THREADS]
       PUT /api/v1/subscribers/{user@domain} for every user, over keep-alive connections
   sip_bench.py step STAT_CSV RTT_CSV RATE CALLS [RETRANS_LIMIT]
       key=value summary of one SIPp run (its -trace_stat and -trace_rtt files), status=pass|fail
+  sip_bench.py invite-step STAT_CSV RTT_CSV RATE CALLS RETRANS_LIMIT [UAS_COUNTS_CSV]
+      the same for a run of invite.xml or invite-redirect.xml; with the callee's -trace_counts file, also
+      what reached the callee (every call's ACK must have, for status=pass)
   sip_bench.py probe LOCAL_IP TARGETS DOMAIN PREFIX FIRST POPULATION SECONDS WARMUP [PASSWORD]
       closed-loop REGISTERs over UDP, one at a time, from one socket; latency in microseconds
+  sip_bench.py probe-invite LOCAL_IP TARGETS DOMAIN PREFIX MODE SECONDS WARMUP
+      closed-loop calls over UDP from one socket that is caller and callee at once: it registers itself as
+      PREFIX<n> through each target, then one call at a time; MODE proxy: INVITE, the socket answers its
+      own INVITE 200 as callee, ACK and BYE along the Record-Route, 200; MODE redirect: INVITE, 302, ACK;
+      INVITE to 200 (or 302) in microseconds
   sip_bench.py threads PID...
       CPU clock ticks of every thread of the processes, one "pid<TAB>tid<TAB>name<TAB>ticks" line each
   sip_bench.py thread-cpu BEFORE AFTER SECONDS
@@ -24,6 +35,7 @@ import hashlib
 import http.client
 import json
 import os
+import random
 import re
 import socket
 import sys
@@ -46,6 +58,16 @@ def users(path, first, count, population, prefix, password, targets):
             if population:
                 i %= population
             f.write("%s;%s;%s\n" % (user(prefix, i), password, targets[k % len(targets)]))
+
+
+def calls(path, seed, count, callees, prefix, targets):
+    rnd = random.Random(int(seed))
+    count, callees = int(count), int(callees)
+    targets = targets.split(",")
+    with open(path, "w") as f:
+        f.write("SEQUENTIAL\n")
+        for k in range(count):
+            f.write("%s;%s\n" % (user(prefix, rnd.randrange(callees)), targets[k % len(targets)]))
 
 
 def kam_subscribers(path, population, prefix, domain, password):
@@ -113,6 +135,11 @@ def pct(sorted_values, p):
 
 
 def step(stat_csv, rtt_csv, rate, calls, retrans_limit="0.01"):
+    out = step_summary(stat_csv, rtt_csv, rate, calls, retrans_limit)
+    print(" ".join("%s=%s" % kv for kv in out.items()))
+
+
+def step_summary(stat_csv, rtt_csv, rate, calls, retrans_limit="0.01"):
     """Summary of one SIPp run. It passes when every call succeeded, the responses kept up with the
     offered rate (the span from the first to the last response is within 5 %, plus 1 s for a late
     retransmission, of the span over which SIPp started the calls) and at most RETRANS_LIMIT of the
@@ -156,6 +183,38 @@ def step(stat_csv, rtt_csv, rate, calls, retrans_limit="0.01"):
     out["p99_ms"] = "%.0f" % pct(rtts, 99)
     out["max_ms"] = "%.0f" % (rtts[-1] if rtts else float("nan"))
     out["status"] = "pass" if ok else "fail"
+    return out
+
+
+def last_row(path):
+    """Header and last row of a SIPp -trace_stat or -trace_counts file, as a dict of the numeric columns."""
+    with open(path) as f:
+        rows = [r for r in csv.reader(f, delimiter=";") if r]
+    if len(rows) < 2:
+        return {}
+    return {name: int(v) for name, v in zip(rows[0], rows[-1]) if v.isdigit()}
+
+
+def invite_step(stat_csv, rtt_csv, rate, calls, retrans_limit="0.01", uas_counts_csv=None):
+    """step's summary of a caller's run; with the callee's -trace_counts file, what reached the
+    callee: INVITEs, ACKs and BYEs received, 200s it retransmitted (no ACK within 500 ms) and
+    messages it did not expect (INVITE retransmissions after its 200, requests of calls it no
+    longer knows). A lost ACK does not fail the caller's call, so the rate is only clean when the
+    callee received an ACK for every call."""
+    out = step_summary(stat_csv, rtt_csv, rate, calls, retrans_limit)
+    if uas_counts_csv is not None:
+        counts = last_row(uas_counts_csv) if os.path.exists(uas_counts_csv) else {}
+
+        def count(suffix):
+            return sum(v for k, v in counts.items() if k.endswith(suffix))
+
+        status = out.pop("status")
+        out["invites"] = count("_INVITE_Recv")
+        out["acks"] = count("_ACK_Recv")
+        out["byes"] = count("_BYE_Recv")
+        out["uas_200_retrans"] = count("_200_Retrans")
+        out["uas_unexpected"] = count("_Unexp")
+        out["status"] = "pass" if status == "pass" and out["acks"] >= int(calls) else "fail"
     print(" ".join("%s=%s" % kv for kv in out.items()))
 
 
@@ -246,6 +305,240 @@ def probe(local_ip, targets, domain, prefix, first, population, seconds, warmup,
              "".join(" status_%s=%d" % kv for kv in sorted(bad.items()))))
 
 
+COMPACT = {"v": "via", "f": "from", "t": "to", "i": "call-id", "m": "contact", "l": "content-length",
+           "c": "content-type"}
+SDP = "v=0\r\no=%s 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\nm=audio %d RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+
+
+class Msg:
+    """A SIP message read just enough: start line, header lines by (long, lower-case) name."""
+
+    def __init__(self, data):
+        text = data.decode("utf-8", "replace")
+        head = text.split("\r\n\r\n", 1)[0]
+        lines = head.split("\r\n")
+        self.first = lines[0]
+        self.response = self.first.startswith("SIP/2.0 ")
+        self.code = int(self.first.split(" ", 2)[1]) if self.response else 0
+        self.method = None if self.response else self.first.split(" ", 1)[0]
+        self.headers = []
+        for line in lines[1:]:
+            if line[:1] in (" ", "\t") and self.headers:
+                name, prev = self.headers[-1]
+                self.headers[-1] = (name, prev + " " + line.strip())
+                continue
+            name = line.split(":", 1)[0].strip().lower()
+            self.headers.append((COMPACT.get(name, name), line))
+
+    def lines(self, name):
+        return [line for n, line in self.headers if n == name]
+
+    def value(self, name):
+        lines = self.lines(name)
+        return lines[0].split(":", 1)[1].strip() if lines else ""
+
+    def cseq_method(self):
+        parts = self.value("cseq").split()
+        return parts[1] if len(parts) > 1 else ""
+
+
+def name_addrs(values):
+    """The entries of comma-separated name-addr header values, in order."""
+    out = []
+    for value in values:
+        depth, cur = 0, ""
+        for ch in value:
+            depth += ch == "<"
+            depth -= ch == ">"
+            if ch == "," and depth == 0:
+                out.append(cur.strip())
+                cur = ""
+            else:
+                cur += ch
+        if cur.strip():
+            out.append(cur.strip())
+    return out
+
+
+def uri_of(name_addr):
+    return name_addr[name_addr.index("<") + 1:name_addr.index(">")] if "<" in name_addr else name_addr.split(";")[0]
+
+
+def host_port(uri):
+    m = re.match(r"sips?:(?:[^@;>]*@)?([^:;>]+)(?::(\d+))?", uri)
+    return m.group(1), int(m.group(2) or 5060)
+
+
+def probe_invite(local_ip, targets, domain, prefix, mode, seconds, warmup):
+    """Closed-loop calls, one at a time, from one UDP socket that is both caller and callee: it
+    registers itself as the contact of one AOR through each target, so the proxy sends the INVITE
+    back to it; it answers 200 at once (no 180), then sends ACK and BYE along the Record-Route and
+    waits for the BYE's 200, answering its own ACK and BYE as callee on the way. Redirect: INVITE,
+    302 (its Contact must be this socket), ACK. Timed with time.perf_counter_ns from the INVITE's
+    send to the 200 (302); the figure includes Python handling the INVITE as callee (callee_p50_us)
+    and its own sends and receives."""
+    targets = [(t.rsplit(":", 1)[0], int(t.rsplit(":", 1)[1])) for t in targets.split(",")]
+    seconds, warmup = float(seconds), float(warmup)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((local_ip, 0))
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    lport = s.getsockname()[1]
+    me = "%s:%d" % (local_ip, lport)
+    pid = os.getpid()
+    aors = [user(prefix, i) for i in range(len(targets))]
+    acked, answered, byes_before_ack = set(), set(), [0]
+    callee_us = []
+
+    def callee(m, data, addr):
+        """The socket as callee: every INVITE answered 200 at once, ACK noted, BYE answered 200."""
+        t0 = time.perf_counter_ns()
+        call_id = m.value("call-id")
+        if m.method == "ACK":
+            acked.add(call_id)
+            return
+        if m.method not in ("INVITE", "BYE"):
+            return
+        if m.method == "BYE" and call_id not in acked:
+            byes_before_ack[0] += 1
+        to = m.lines("to")[0] + (";tag=callee" if m.method == "INVITE" and ";tag=" not in m.lines("to")[0] else "")
+        body = SDP % ("callee", local_ip, local_ip, 16002) if m.method == "INVITE" else ""
+        resp = ["SIP/2.0 200 OK"] + m.lines("via") + (m.lines("record-route") if m.method == "INVITE" else []) \
+            + m.lines("from") + [to] + m.lines("call-id") + m.lines("cseq") \
+            + ["Contact: <sip:callee@%s>" % me] \
+            + (["Content-Type: application/sdp"] if body else []) + ["Content-Length: %d" % len(body), "", body]
+        s.sendto("\r\n".join(resp).encode(), addr)
+        if m.method == "INVITE":
+            answered.add(call_id)
+            callee_us.append((time.perf_counter_ns() - t0) / 1000.0)
+
+    def await_response(call_id, method, final=True, timeout=2.0):
+        """The next response to METHOD of the call (a final one unless final is False), serving
+        requests to the socket as callee meanwhile; raises socket.timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise socket.timeout()
+            s.settimeout(left)
+            data, addr = s.recvfrom(65535)
+            m = Msg(data)
+            if not m.response:
+                callee(m, data, addr)
+            elif m.value("call-id") == call_id and m.cseq_method() == method and (m.code >= 200 or not final):
+                return m
+
+    def request(method, ruri, branch, to, call_id, cseq, routes=(), contact=True, body=""):
+        lines = ["%s %s SIP/2.0" % (method, ruri), "Via: SIP/2.0/UDP %s;branch=%s;rport" % (me, branch)]
+        lines += ["Route: %s" % r for r in routes]
+        lines += ["From: <sip:caller@%s>;tag=%s" % (domain, call_id.split("@")[0]), "To: %s" % to,
+                  "Call-ID: %s" % call_id, "CSeq: %d %s" % (cseq, method), "Max-Forwards: 70"]
+        if contact:
+            lines.append("Contact: <sip:caller@%s>" % me)
+        if body:
+            lines.append("Content-Type: application/sdp")
+        lines += ["User-Agent: sip-bench-probe", "Content-Length: %d" % len(body), "", body]
+        return "\r\n".join(lines).encode()
+
+    # the socket registers itself, one AOR through each target
+    for i, aor in enumerate(aors):
+        call_id = "pr-%d-%d@%s" % (pid, i, local_ip)
+        for attempt in range(3):
+            s.sendto(("REGISTER sip:%s SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK-pr%d-%d-%d;rport\r\n"
+                      "From: <sip:%s@%s>;tag=r%d\r\nTo: <sip:%s@%s>\r\nCall-ID: %s\r\nCSeq: %d REGISTER\r\n"
+                      "Contact: <sip:%s@%s>\r\nExpires: 3600\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+                      % (domain, me, pid, i, attempt, aor, domain, i, aor, domain, call_id, attempt + 1, aor, me)).encode(),
+                     targets[i])
+            try:
+                r = await_response(call_id, "REGISTER")
+            except socket.timeout:
+                continue
+            if r.code == 200:
+                break
+            print("probe-invite: REGISTER of %s through %s:%d answered %d" % ((aor,) + targets[i] + (r.code,)))
+            sys.exit(1)
+        else:
+            print("probe-invite: no answer to the REGISTER of %s through %s:%d" % ((aor,) + targets[i]))
+            sys.exit(1)
+
+    lat, bye_lat, timeouts, bad, n = [], [], 0, Counter(), 0
+    no_rr, no_contact = 0, 0
+    start = time.monotonic()
+    measuring_from = start + warmup
+    while True:
+        now = time.monotonic()
+        if now >= measuring_from + seconds:
+            break
+        aor = aors[n % len(aors)]
+        target = targets[(n // len(aors)) % len(targets)]
+        n += 1
+        call_id = "pi-%d-%d@%s" % (pid, n, local_ip)
+        ruri = "sip:%s@%s" % (aor, domain)
+        branch = "z9hG4bK-pi%d-%d" % (pid, n)
+        invite = request("INVITE", ruri, branch, "<%s>" % ruri, call_id, 1,
+                         body=SDP % ("caller", local_ip, local_ip, 16000))
+        warm = now < measuring_from
+        t0 = time.perf_counter_ns()
+        s.sendto(invite, target)
+        try:
+            final = await_response(call_id, "INVITE")
+        except socket.timeout:
+            timeouts += 1
+            continue
+        t1 = time.perf_counter_ns()
+        expected = 302 if mode == "redirect" else 200
+        if final.code != 200:
+            # ACK for a non-2xx final response: hop by hop, the INVITE's Via
+            s.sendto(request("ACK", ruri, branch, final.value("to"), call_id, 1, contact=False), target)
+        if final.code != expected:
+            bad[final.code] += 1
+            continue
+        if mode == "redirect":
+            if ("@" + me) not in " ".join(final.lines("contact")):
+                no_contact += 1
+        else:
+            # the route set: the Record-Route of the 200 in reverse; requests go to its first entry
+            routes = list(reversed(name_addrs(v.split(":", 1)[1] for v in final.lines("record-route"))))
+            remote = uri_of(final.value("contact"))
+            if not routes:
+                no_rr += 1
+            dest = host_port(uri_of(routes[0]) if routes else remote)
+            to = final.value("to")
+            s.sendto(request("ACK", remote, branch + "-ack", to, call_id, 1, routes, contact=False), dest)
+            t2 = time.perf_counter_ns()
+            s.sendto(request("BYE", remote, branch + "-bye", to, call_id, 2, routes, contact=False), dest)
+            try:
+                bye = await_response(call_id, "BYE")
+            except socket.timeout:
+                timeouts += 1
+                continue
+            if bye.code != 200:
+                bad["bye_%d" % bye.code] += 1
+                continue
+            if not warm:
+                bye_lat.append((time.perf_counter_ns() - t2) / 1000.0)
+        if not warm:
+            lat.append((t1 - t0) / 1000.0)
+    # late ACKs
+    try:
+        await_response("none", "none", timeout=0.5)
+    except socket.timeout:
+        pass
+    lat.sort()
+    bye_lat.sort()
+    callee_us.sort()
+    extra = ""
+    if mode == "redirect":
+        extra = " no_contact=%d" % no_contact
+    else:
+        extra = (" bye_p50_us=%.0f bye_p99_us=%.0f callee_p50_us=%.0f acks_lost=%d byes_before_ack=%d no_record_route=%d"
+                 % (pct(bye_lat, 50), pct(bye_lat, 99), pct(callee_us, 50), len(answered - acked), byes_before_ack[0],
+                    no_rr))
+    print("n=%d p50_us=%.0f p90_us=%.0f p99_us=%.0f p999_us=%.0f max_us=%.0f mean_us=%.0f rate=%.0f timeouts=%d%s%s"
+          % (len(lat), pct(lat, 50), pct(lat, 90), pct(lat, 99), pct(lat, 99.9), lat[-1] if lat else float("nan"),
+             sum(lat) / len(lat) if lat else float("nan"), len(lat) / seconds, timeouts, extra,
+             "".join(" status_%s=%s" % kv for kv in sorted(bad.items(), key=str))))
+
+
 def threads(*pids):
     for pid in pids:
         try:
@@ -326,5 +619,6 @@ def jfr_top(path, n=25):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"users": users, "kam-subscribers": kam_subscribers, "provision": provision, "step": step, "probe": probe,
-     "threads": threads, "thread-cpu": thread_cpu, "jfr-top": jfr_top}[cmd](*args)
+    {"users": users, "calls": calls, "kam-subscribers": kam_subscribers, "provision": provision, "step": step,
+     "invite-step": invite_step, "probe": probe, "probe-invite": probe_invite, "threads": threads,
+     "thread-cpu": thread_cpu, "jfr-top": jfr_top}[cmd](*args)

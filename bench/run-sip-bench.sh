@@ -23,16 +23,17 @@
 #
 # Environment: SCENARIOS ("register invite"; a positional argument wins), SYSTEMS ("sipring kamailio-mem kamailio-bdb"),
 # AUTHS ("off on"), RATES (REGISTER/s offered, ascending: "250 500 750 1000 1500 2000 3000 4000 5000 7500 10000 15000"),
-# STEP (s per rate, 15), WARMUP (s at WARMUP_RATE 300/s before the search, 90: the peers' JIT compilers settle after
-# about 90 s of load; Kamailio gets 10 at most), RETRIES (1: a rate that fails is run once more before the search
+# STEP (s per rate, 15), WARMUP (s at WARMUP_RATE 1500/s before the search, 150: the three peers' JIT compilers share
+# the two cores with the load and are still busy after 90 s at 300/s; Kamailio gets 10 at most), RETRIES (1: a rate that fails is run once more before the search
 # stops), BISECT (1: rates tried between the last clean and the first failed one), RETRANS_LIMIT (0.01: a rate is clean
 # when no call failed, the responses kept up and at most this share of calls was retransmitted), PROBE (s of
 # closed-loop probe, 20), AUTH_AORS (subscribers provisioned, 10000), DURABILITY (peer.storage.durability of the peers,
 # write-no-sync), KAM_CHILDREN (UDP workers of the in-memory Kamailio, 2; the db_berkeley one runs 1), PROFILE (1: after
 # the sipring auth-off search, two more steps at 3/4 of its highest clean rate: the CPU of every peer thread and GC
 # counts, then a JFR recording of peer 1; PROFILE_RATE sets another rate), SMOKE (1: short steps, three rates),
-# BENCH_IP_BASE (51: peers on 127.0.0.51-53), KAM_IP (127.0.0.60), CLIENT_IP (127.0.0.70), JAVA_OPTS (the flags of
-# scripts/local-overlay.sh).
+# BENCH_IP_BASE (51: peers on 127.0.0.51-53), KAM_IP (127.0.0.60), CLIENT_IP (127.0.0.70), JAVA_OPTS (1 GB heap, G1:
+# a peer holds every binding of a 3-peer ring, hundreds of thousands here, and the JE cache; Kamailio gets 2 GB of
+# shared memory).
 # INVITE part: INVITE_MODES ("proxy redirect"), INVITE_RATES (calls/s offered, ascending: "100 250 500 750 1000 1500
 # 2000 3000 4000 5000 7500 10000"), INVITE_WARMUP_RATE (100/s, for WARMUP s), CALLEES (1000 AORs, each registered
 # once), HOLD (ms from ACK to BYE, 200: the peers and Kamailio's workers relay an ACK and a BYE on different threads,
@@ -41,6 +42,8 @@
 set -euo pipefail
 
 export BENCH_IP_BASE=${BENCH_IP_BASE:-51}
+: "${JAVA_OPTS:=-Xmx1g -Xss512k -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError}"
+export JAVA_OPTS
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -52,8 +55,8 @@ systems=${SYSTEMS:-sipring kamailio-mem kamailio-bdb}
 auths=${AUTHS:-off on}
 rates=${RATES:-250 500 750 1000 1500 2000 3000 4000 5000 7500 10000 15000}
 step_s=${STEP:-15}
-warmup_s=${WARMUP:-90}
-warmup_rate=${WARMUP_RATE:-300}
+warmup_s=${WARMUP:-150}
+warmup_rate=${WARMUP_RATE:-1500}
 retries=${RETRIES:-1}
 retrans_limit=${RETRANS_LIMIT:-0.01}
 bisect=${BISECT:-1}

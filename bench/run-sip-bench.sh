@@ -242,15 +242,19 @@ probe() {
   echo "RESULT sip-probe system=$system auth=$auth $line" | tee -a "$results"
 }
 
+warm_up() { # warm_up RUN RATE: RUN (sipp_run or invite_run) at RATE for WARMUP s (Kamailio: 10 s at most)
+  local secs=$warmup_s
+  [[ $system == sipring ]] || secs=$((warmup_s < 10 ? warmup_s : 10))
+  "$1" warmup "$2" "$(($2 * secs))" "$next_user" >/dev/null
+  next_user=$((next_user + $2 * secs))
+  sleep 1
+}
+
 measure() { # warm-up, step search, probe on the running system
   echo "$system, auth $auth: warm-up, then the search ($(uptime | sed 's/.*load/load/'))" >&2
   probe_prefix=u
   [[ $auth == off ]] && probe_prefix=p
-  local secs=$warmup_s
-  [[ $system == sipring ]] || secs=$((warmup_s < 10 ? warmup_s : 10))
-  sipp_run warmup "$warmup_rate" "$((warmup_rate * secs))" "$next_user" >/dev/null
-  next_user=$((next_user + warmup_rate * secs))
-  sleep 1
+  warm_up sipp_run "$warmup_rate"
   search
   probe
 }
@@ -521,11 +525,7 @@ probe_invite() {
 measure_invite() { # callees, warm-up, step search, probe on the running system
   echo "$system, INVITE $mode: callees, warm-up, then the search ($(uptime | sed 's/.*load/load/'))" >&2
   register_callees
-  local secs=$warmup_s
-  [[ $system == sipring ]] || secs=$((warmup_s < 10 ? warmup_s : 10))
-  invite_run warmup "$invite_warmup_rate" "$((invite_warmup_rate * secs))" "$next_user" >/dev/null
-  next_user=$((next_user + invite_warmup_rate * secs))
-  sleep 1
+  warm_up invite_run "$invite_warmup_rate"
   search
   probe_invite
 }

@@ -53,8 +53,8 @@ final class Messages {
 
     /**
      * A response with a To tag when the status is final (RFC 3261 §8.2.6.2). The tag is derived
-     * from the request's Call-ID, From tag, CSeq and top Via branch, so a retransmission answered
-     * statelessly gets the same tag (§8.2.7).
+     * from the {@link #requestKey}, so a retransmission answered statelessly gets the same tag
+     * (§8.2.7).
      */
     Response response(Request request, int status) {
         try {
@@ -162,28 +162,27 @@ final class Messages {
         counters.countForwarded(status);
     }
 
-    /** The To tag of this peer's responses to a request: the same for each retransmission of it. */
+    /**
+     * What a request and its retransmissions have in common (RFC 3261 §17.2.3): Call-ID, From
+     * tag, CSeq number and the top Via's branch and sent-by host.
+     */
+    static String requestKey(Request request) {
+        CallIdHeader callId = (CallIdHeader) request.getHeader(CallIdHeader.NAME);
+        FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
+        CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        return (callId == null ? "" : callId.getCallId()) + ' ' + (from == null ? "" : from.getTag()) + ' '
+            + (cseq == null ? "" : cseq.getSeqNumber()) + ' ' + (via == null ? "" : via.getBranch() + ' ' + via.getHost());
+    }
+
+    /** The To tag of this peer's responses to a request: the same for each retransmission of it (64-bit FNV-1a). */
     static String toTag(Request request) {
+        String key = requestKey(request);
         long h = 0xcbf29ce484222325L;
-        h = fnv(h, header(request, CallIdHeader.NAME));
-        h = fnv(h, header(request, FromHeader.NAME) instanceof FromHeader from ? from.getTag() : null);
-        h = fnv(h, header(request, CSeqHeader.NAME) instanceof CSeqHeader cseq ? Long.toString(cseq.getSeqNumber()) : null);
-        h = fnv(h, header(request, ViaHeader.NAME) instanceof ViaHeader via ? via.getBranch() : null);
-        return Long.toHexString(h);
-    }
-
-    private static Object header(Request request, String name) {
-        Object h = request.getHeader(name);
-        return h instanceof CallIdHeader id ? id.getCallId() : h;
-    }
-
-    /** 64-bit FNV-1a over the characters of a value (and a separator). */
-    private static long fnv(long h, Object value) {
-        String s = value == null ? "" : value.toString();
-        for (int i = 0; i < s.length(); i++) {
-            h = (h ^ s.charAt(i)) * 0x100000001b3L;
+        for (int i = 0; i < key.length(); i++) {
+            h = (h ^ key.charAt(i)) * 0x100000001b3L;
         }
-        return (h ^ 0xff) * 0x100000001b3L;
+        return Long.toHexString(h);
     }
 
     void send(Exchange exchange, Response response) {

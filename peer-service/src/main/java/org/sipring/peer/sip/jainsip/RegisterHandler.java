@@ -15,10 +15,7 @@ import javax.sip.InvalidArgumentException;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.AuthorizationHeader;
-import javax.sip.header.CSeqHeader;
-import javax.sip.header.CallIdHeader;
 import javax.sip.header.ToHeader;
-import javax.sip.header.ViaHeader;
 import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -55,7 +52,7 @@ final class RegisterHandler {
     private final Executor responder;
     private final AtomicInteger pending;
     private final BiConsumer<Flow, Boolean> registeredOn;
-    /** Stateless REGISTERs waiting for the overlay, by {@link #retransmissionKey}. */
+    /** Stateless REGISTERs waiting for the overlay, by {@link Messages#requestKey}. */
     private final Map<String, Boolean> inOverlay = new ConcurrentHashMap<>();
 
     /**
@@ -114,7 +111,7 @@ final class RegisterHandler {
         } else {
             call = new RegisterCall(request, false, null, 0);
         }
-        String retransmissionKey = x.stateless() ? retransmissionKey(r) : null;
+        String retransmissionKey = x.stateless() ? Messages.requestKey(r) : null;
         if (retransmissionKey != null && inOverlay.putIfAbsent(retransmissionKey, Boolean.TRUE) != null) {
             // a retransmission of a REGISTER still in the overlay: its response is on the way
             return;
@@ -135,14 +132,6 @@ final class RegisterHandler {
                 messages.send(x, answer(x, aor, request, reply));
             }
         }, responder);
-    }
-
-    /** What a retransmission has in common with the original: Call-ID, CSeq and top Via branch (RFC 3261 §17.2.3). */
-    private static String retransmissionKey(Request r) {
-        CallIdHeader callId = (CallIdHeader) r.getHeader(CallIdHeader.NAME);
-        CSeqHeader cseq = (CSeqHeader) r.getHeader(CSeqHeader.NAME);
-        ViaHeader via = (ViaHeader) r.getHeader(ViaHeader.NAME);
-        return callId.getCallId() + ' ' + cseq.getSeqNumber() + ' ' + via.getBranch() + ' ' + via.getHost();
     }
 
     /** Steps 1 and 2: the Request-URI names a domain served here; every required extension is understood. */

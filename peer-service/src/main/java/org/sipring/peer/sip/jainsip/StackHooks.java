@@ -60,11 +60,6 @@ final class StackHooks {
         return stack == null ? null : BY_STACK.get(stack.getStackName());
     }
 
-    private static SipCounters countersOf(SIPTransactionStack stack) {
-        Hooks hooks = of((SipStack) stack);
-        return hooks == null ? null : hooks.counters();
-    }
-
     /**
      * The stack's parser, stricter and counting what it rejects. The stack's own parser drops a
      * header whose value it cannot read (an {@code Expires: soon} would leave a REGISTER with the
@@ -82,8 +77,10 @@ final class StackHooks {
         @Override
         public MessageParser createMessageParser(SIPTransactionStack stack) {
             MessageParser parser = parsers.createMessageParser(stack);
+            Hooks hooks = of((SipStack) stack);
+            SipCounters counters = hooks == null ? null : hooks.counters();
             return (bytes, readBody, strict, listener) -> {
-                if (StunOnSipPort.handled(bytes, listener, countersOf(stack))) {
+                if (StunOnSipPort.handled(bytes, listener, counters)) {
                     return null;
                 }
                 String[] badHeader = {null};
@@ -110,9 +107,8 @@ final class StackHooks {
                     }
                     return m;
                 } catch (ParseException e) {
-                    Hooks hooks = of((SipStack) stack);
-                    if (hooks != null) {
-                        hooks.counters().countMalformed();
+                    if (counters != null) {
+                        counters.countMalformed();
                     }
                     throw e;
                 }
